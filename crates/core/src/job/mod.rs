@@ -1,0 +1,14 @@
+//! Job and model-day (detail) statuses, their legal transitions, progress counts and the rule that
+//! decides a finished job's status.
+//!
+//! Every status change of the server goes through [`JobStatus::transition`] or
+//! [`DetailStatus::transition`]: an illegal change is an error, never a silent write.
+
+mod progress;
+mod status;
+
+pub use progress::{Progress, final_status};
+pub use status::{DetailStatus, JobStatus, TransitionError};
+
+#[cfg(test)]
+mod tests;

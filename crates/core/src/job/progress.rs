@@ -1,0 +1,70 @@
+//! Progress counts of a job and the final-status rule.
+
+use serde::{Deserialize, Serialize};
+
+use super::{DetailStatus, JobStatus};
+
+/// How many of a job's model-days are in each status, counted honestly (`pending` means pending).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Progress {
+    /// Every model-day of the job.
+    pub total_model_days: u32,
+    /// Ran and committed.
+    pub completed: u32,
+    /// Ran and failed.
+    pub failed: u32,
+    /// Waiting to run.
+    pub pending: u32,
+    /// Running now.
+    pub running: u32,
+    /// Not run, with a reason.
+    pub skipped: u32,
+}
+
+impl Progress {
+    /// Counts the given detail statuses.
+    pub fn count(statuses: impl IntoIterator<Item = DetailStatus>) -> Self {
+        let mut progress = Self::default();
+        for status in statuses {
+            progress.add(status);
+        }
+        progress
+    }
+
+    /// Counts one more detail.
+    pub fn add(&mut self, status: DetailStatus) {
+        self.total_model_days += 1;
+        match status {
+            DetailStatus::Pending => self.pending += 1,
+            DetailStatus::Running => self.running += 1,
+            DetailStatus::Completed => self.completed += 1,
+            DetailStatus::Failed => self.failed += 1,
+            DetailStatus::Skipped => self.skipped += 1,
+        }
+    }
+
+    /// Every model-day is completed, failed or skipped.
+    pub fn all_terminal(&self) -> bool {
+        self.completed + self.failed + self.skipped == self.total_model_days
+    }
+}
+
+/// The job status once every detail is terminal, `None` while some are still pending or running.
+///
+/// The seed design's rule: `completed` if none failed (skipped details never fail a job, so an
+/// all-skipped job is `completed`), `partial` if some completed, else `failed`. A job that was
+/// cancelled ends `cancelled` whatever its details did.
+pub fn final_status(progress: &Progress, cancel_requested: bool) -> Option<JobStatus> {
+    if !progress.all_terminal() {
+        return None;
+    }
+    Some(if cancel_requested {
+        JobStatus::Cancelled
+    } else if progress.failed == 0 {
+        JobStatus::Completed
+    } else if progress.completed > 0 {
+        JobStatus::Partial
+    } else {
+        JobStatus::Failed
+    })
+}

@@ -1,0 +1,20 @@
+//! The pure orchestration core of AI-Trader.
+//!
+//! Calendar, market availability, job planner, job state machine, ledger, metrics and the serde
+//! types of the HTTP API. No I/O, no clock (today is an input), no async runtime: it compiles to
+//! `wasm32-unknown-unknown`, and both the server and the browser call it, so the rules live in
+//! exactly one place.
+
+pub mod calendar;
+pub mod date;
+pub mod job;
+pub mod market;
+pub mod planner;
+
+pub use date::Date;
+pub use job::{DetailStatus, JobStatus, Progress};
+pub use market::MarketAvailability;
+pub use planner::{Plan, PlanContext, PlanError, PlanRequest, SkipReason, plan};
+
+#[cfg(test)]
+mod test_data;

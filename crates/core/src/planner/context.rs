@@ -1,0 +1,80 @@
+//! Everything the planner knows besides the request. The server builds it from its store and
+//! serves it at `GET /simulate/plan-context`; the browser plans with the same value.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Date, JobStatus, MarketAvailability};
+
+/// The default of `MAX_SIMULATION_DAYS`.
+pub const DEFAULT_MAX_SIMULATION_DAYS: u32 = 30;
+
+/// The planning context.
+///
+/// JSON shape:
+/// ```json
+/// {
+///   "today": "2025-10-31",
+///   "max_simulation_days": 30,
+///   "models": [{"signature": "gpt-5", "enabled": true}],
+///   "market": {"symbols": 101, "first_date": "2025-06-10", "last_date": "2025-10-30", "incomplete": []},
+///   "history": {"gpt-5": {"completed": ["2025-10-01"]}},
+///   "active_jobs": [{"job_id": "…", "status": "running", "models": ["claude"]}]
+/// }
+/// ```
+/// `market: null` plans from the calendar alone (every exchange trading day counts as tradable),
+/// which is what the browser does when no server is reachable.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PlanContext {
+    /// The server's today: no job may end after it.
+    pub today: Date,
+    /// The longest allowed range in calendar days.
+    #[serde(default = "default_max_days")]
+    pub max_simulation_days: u32,
+    /// The configured models.
+    #[serde(default)]
+    pub models: Vec<ModelInfo>,
+    /// Price coverage of the universe; `null` when unknown.
+    #[serde(default)]
+    pub market: Option<MarketAvailability>,
+    /// Each model's current completed days (across jobs).
+    #[serde(default)]
+    pub history: BTreeMap<String, ModelHistory>,
+    /// Jobs that hold their models: `pending`, `downloading_data` or `running`.
+    #[serde(default)]
+    pub active_jobs: Vec<ActiveJob>,
+}
+
+fn default_max_days() -> u32 {
+    DEFAULT_MAX_SIMULATION_DAYS
+}
+
+/// A configured model as the planner sees it. Other fields of the server's model list are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// The unique signature jobs name the model by.
+    pub signature: String,
+    /// Used when a request names no models.
+    #[serde(default)]
+    pub enabled: bool,
+}
+
+/// A model's completed trading history.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ModelHistory {
+    /// The dates of its current completed days, ascending.
+    #[serde(default)]
+    pub completed: Vec<Date>,
+}
+
+/// A job that is still active.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveJob {
+    /// Its id.
+    pub job_id: String,
+    /// Its status (`pending`, `downloading_data` or `running`).
+    pub status: JobStatus,
+    /// The models it holds.
+    pub models: Vec<String>,
+}

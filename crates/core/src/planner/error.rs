@@ -1,0 +1,114 @@
+//! Why a request cannot become a job.
+
+use crate::date::DateParseError;
+
+/// A rejected request. Every variant maps to HTTP 400 with `{"detail": "<message>"}`; messages
+/// keep the reference's wording where clients match on it (`Invalid date format`, `already
+/// running`, `must be <=`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// `end_date` is empty.
+    #[error("end_date is required and cannot be null or empty")]
+    EndDateRequired,
+    /// A date is not strict `YYYY-MM-DD`.
+    #[error("{source} (field {field})")]
+    InvalidDate {
+        /// `start_date` or `end_date`.
+        field: &'static str,
+        /// The parse failure, naming the input.
+        source: DateParseError,
+    },
+    /// No models requested and none enabled.
+    #[error(
+        "No enabled models found in config. Either enable models in config or specify them in request."
+    )]
+    NoEnabledModels,
+    /// A model is named twice in the request.
+    #[error("Model listed more than once in models: {0}")]
+    DuplicateModel(String),
+    /// Requested models that are not configured.
+    #[error("Unknown model(s): {}. Configured models: {}", .unknown.join(", "), configured_list(.configured))]
+    UnknownModels {
+        /// The unknown signatures, in request order.
+        unknown: Vec<String>,
+        /// Every configured signature.
+        configured: Vec<String>,
+    },
+    /// `start_date` after `end_date` (also what resume mode yields when every model is up to date).
+    #[error("start_date ({start}) must be <= end_date ({end})")]
+    StartAfterEnd {
+        /// The start.
+        start: String,
+        /// The end.
+        end: String,
+    },
+    /// More calendar days than allowed.
+    #[error(
+        "Date range too large: {days} days (max: {max}). Reduce range or increase MAX_SIMULATION_DAYS."
+    )]
+    RangeTooLarge {
+        /// Calendar days requested.
+        days: i64,
+        /// `MAX_SIMULATION_DAYS`.
+        max: u32,
+    },
+    /// `end_date` after today.
+    #[error("end_date ({end}) cannot be in the future (today is {today})")]
+    EndInFuture {
+        /// The end.
+        end: String,
+        /// The planner's today.
+        today: String,
+    },
+    /// Requested models that an active job holds.
+    #[error("{}", busy_message(.busy))]
+    ModelsBusy {
+        /// (model, job id) for each busy model, in request order.
+        busy: Vec<(String, String)>,
+    },
+    /// Every requested model-day would be skipped.
+    #[error("{0}")]
+    NothingToRun(String),
+}
+
+impl PlanError {
+    /// The HTTP status this error is answered with.
+    pub fn status_code(&self) -> u16 {
+        400
+    }
+
+    /// A stable machine code for the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::EndDateRequired => "end_date_required",
+            Self::InvalidDate { .. } => "invalid_date",
+            Self::NoEnabledModels => "no_enabled_models",
+            Self::DuplicateModel(_) => "duplicate_model",
+            Self::UnknownModels { .. } => "unknown_models",
+            Self::StartAfterEnd { .. } => "start_after_end",
+            Self::RangeTooLarge { .. } => "range_too_large",
+            Self::EndInFuture { .. } => "end_in_future",
+            Self::ModelsBusy { .. } => "models_busy",
+            Self::NothingToRun(_) => "nothing_to_run",
+        }
+    }
+}
+
+fn configured_list(configured: &[String]) -> String {
+    if configured.is_empty() {
+        "(none)".to_owned()
+    } else {
+        configured.join(", ")
+    }
+}
+
+fn busy_message(busy: &[(String, String)]) -> String {
+    let parts: Vec<String> = busy
+        .iter()
+        .map(|(model, job)| format!("{model} is already running in job {job}"))
+        .collect();
+    format!(
+        "Model {}. Wait for it to complete or cancel it.",
+        parts.join("; model ")
+    )
+}

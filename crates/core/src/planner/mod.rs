@@ -1,0 +1,332 @@
+//! The job planner: which model-days of a request run, which are skipped and why.
+//!
+//! [`plan`] is the one function both the server (to create a job's details) and the browser (to
+//! preview them) call, so a preview and the job it becomes are identical.
+
+mod context;
+mod error;
+mod plan;
+mod request;
+mod skip;
+mod warnings;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+pub use context::{ActiveJob, DEFAULT_MAX_SIMULATION_DAYS, ModelHistory, ModelInfo, PlanContext};
+pub use error::PlanError;
+pub use plan::{ModelDate, ModelRow, Plan, PlanTotals, PlannedDate, PlannedModelDay, RUN_LETTER};
+pub use request::PlanRequest;
+pub use skip::SkipReason;
+
+use crate::calendar::{self, Closure};
+use crate::market::DayData;
+use crate::{Date, date::python_list};
+
+/// Plans a job: validates the request against the context and decides every model-day.
+///
+/// Validation order follows the reference: dates' format, models, resume starts, range order,
+/// range size, future end, busy models, and finally whether anything is left to run.
+pub fn plan(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanError> {
+    if request.end_date.is_empty() {
+        return Err(PlanError::EndDateRequired);
+    }
+    let end = parse_field("end_date", &request.end_date)?;
+    let requested_start = match request.start_date.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(parse_field("start_date", text)?),
+    };
+    let resume_mode = requested_start.is_none();
+    let models = resolve_models(request, context)?;
+
+    let history: Vec<Vec<Date>> = models
+        .iter()
+        .map(|m| sorted_history(context.history.get(m.as_str())))
+        .collect();
+    let model_starts: Vec<Date> = match requested_start {
+        Some(start) => vec![start; models.len()],
+        None => history
+            .iter()
+            .map(|h| h.last().map_or(end, |last| last.succ()))
+            .collect(),
+    };
+    let start = model_starts.iter().copied().min().unwrap_or(end);
+    // A model without history runs from the job's start, as in the reference: its cold start
+    // (`end_date`) only matters when every model is cold.
+    let model_starts: Vec<Date> = model_starts
+        .iter()
+        .zip(&history)
+        .map(|(model_start, h)| if h.is_empty() { start } else { *model_start })
+        .collect();
+
+    if start > end {
+        return Err(PlanError::StartAfterEnd {
+            start: start.to_string(),
+            end: end.to_string(),
+        });
+    }
+    let days = end.days_since(start) + 1;
+    if days > i64::from(context.max_simulation_days) {
+        return Err(PlanError::RangeTooLarge {
+            days,
+            max: context.max_simulation_days,
+        });
+    }
+    if end > context.today {
+        return Err(PlanError::EndInFuture {
+            end: end.to_string(),
+            today: context.today.to_string(),
+        });
+    }
+    check_busy(&models, context)?;
+
+    let dates = plan_dates(start, end, context);
+    // In resume mode every model starts after its history, so there is nothing to replace.
+    let replace = request.replace_existing && !resume_mode;
+    let mut totals = PlanTotals::default();
+    let mut model_level: BTreeMap<SkipReason, u32> = BTreeMap::new();
+    let mut grid = Vec::with_capacity(models.len());
+    let mut superseded = Vec::new();
+    let mut replaced = 0;
+    let mut superseded_later = Vec::new();
+    for ((model, history), model_start) in models.iter().zip(&history).zip(&model_starts) {
+        let row = plan_model(model, history, *model_start, &dates, replace);
+        for letter in row.cells.bytes() {
+            totals.total_model_days += 1;
+            match SkipReason::from_letter(letter) {
+                None => totals.run += 1,
+                Some(reason) => {
+                    totals.count(reason);
+                    if !reason.is_date_level() {
+                        *model_level.entry(reason).or_default() += 1;
+                    }
+                }
+            }
+        }
+        if replace {
+            if let Some(first_run) = row.cells.bytes().position(|c| c == RUN_LETTER) {
+                let first_run_date = dates[first_run].date;
+                for day in history.iter().filter(|d| **d >= first_run_date) {
+                    let runs_again = day.days_since(start) >= 0
+                        && *day <= end
+                        && row.cells.as_bytes()[day.days_since(start) as usize] == RUN_LETTER;
+                    let entry = ModelDate {
+                        model: model.clone(),
+                        date: *day,
+                    };
+                    if runs_again {
+                        replaced += 1;
+                    } else {
+                        superseded_later.push(entry.clone());
+                    }
+                    superseded.push(entry);
+                }
+            }
+        }
+        grid.push(row);
+    }
+
+    if totals.run == 0 {
+        return Err(nothing_to_run(&grid, &dates, &totals));
+    }
+    let warnings = warnings::warnings(&dates, &model_level, replaced, &superseded_later);
+    superseded.sort();
+    Ok(Plan {
+        start_date: start,
+        end_date: end,
+        resume_mode,
+        replace_existing: request.replace_existing,
+        calendar_only: context.market.is_none(),
+        models,
+        dates,
+        grid,
+        totals,
+        warnings,
+        superseded,
+    })
+}
+
+fn parse_field(field: &'static str, text: &str) -> Result<Date, PlanError> {
+    Date::parse(text).map_err(|source| PlanError::InvalidDate { field, source })
+}
+
+/// The request's models, or every enabled model; unknown and repeated names are errors.
+fn resolve_models(request: &PlanRequest, context: &PlanContext) -> Result<Vec<String>, PlanError> {
+    let requested = request.models.as_deref().unwrap_or_default();
+    if requested.is_empty() {
+        let enabled: Vec<String> = context
+            .models
+            .iter()
+            .filter(|m| m.enabled)
+            .map(|m| m.signature.clone())
+            .collect();
+        if enabled.is_empty() {
+            return Err(PlanError::NoEnabledModels);
+        }
+        return Ok(enabled);
+    }
+    let configured: HashSet<&str> = context
+        .models
+        .iter()
+        .map(|m| m.signature.as_str())
+        .collect();
+    let mut seen = HashSet::new();
+    let mut unknown = Vec::new();
+    for model in requested {
+        if !seen.insert(model.as_str()) {
+            return Err(PlanError::DuplicateModel(model.clone()));
+        }
+        if !configured.contains(model.as_str()) {
+            unknown.push(model.clone());
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(PlanError::UnknownModels {
+            unknown,
+            configured: context.models.iter().map(|m| m.signature.clone()).collect(),
+        });
+    }
+    Ok(requested.to_vec())
+}
+
+fn sorted_history(history: Option<&ModelHistory>) -> Vec<Date> {
+    let mut dates = history.map(|h| h.completed.clone()).unwrap_or_default();
+    if !dates.is_sorted() {
+        dates.sort_unstable();
+    }
+    dates.dedup();
+    dates
+}
+
+/// Requested models held by an active job. A model belongs to at most one active job.
+fn check_busy(models: &[String], context: &PlanContext) -> Result<(), PlanError> {
+    let mut holder: HashMap<&str, &str> = HashMap::new();
+    for job in context.active_jobs.iter().filter(|j| j.status.is_active()) {
+        for model in &job.models {
+            holder.entry(model.as_str()).or_insert(job.job_id.as_str());
+        }
+    }
+    let busy: Vec<(String, String)> = models
+        .iter()
+        .filter_map(|m| {
+            holder
+                .get(m.as_str())
+                .map(|job| (m.clone(), (*job).to_owned()))
+        })
+        .collect();
+    if busy.is_empty() {
+        Ok(())
+    } else {
+        Err(PlanError::ModelsBusy { busy })
+    }
+}
+
+/// What each date of the range is: weekend, holiday, incomplete, or tradable.
+fn plan_dates(start: Date, end: Date, context: &PlanContext) -> Vec<PlannedDate> {
+    Date::range_inclusive(start, end)
+        .map(|date| {
+            let (skip_reason, message) = match calendar::closure(date) {
+                Some(closure @ Closure::Weekend) => {
+                    (Some(SkipReason::Weekend), Some(closure.to_string()))
+                }
+                Some(closure @ Closure::Holiday(_)) => {
+                    (Some(SkipReason::MarketHoliday), Some(closure.to_string()))
+                }
+                None => match context.market.as_ref().map(|m| m.day(date)) {
+                    None | Some(DayData::Complete) => (None, None),
+                    Some(data) => (Some(SkipReason::IncompletePriceData), data.message()),
+                },
+            };
+            PlannedDate {
+                date,
+                skip_reason,
+                message,
+            }
+        })
+        .collect()
+}
+
+/// One model's row: date-level skips first, then its own history.
+fn plan_model(
+    model: &str,
+    history: &[Date],
+    model_start: Date,
+    dates: &[PlannedDate],
+    replace: bool,
+) -> ModelRow {
+    let latest = history.last().copied();
+    let mut completed = history.iter().peekable();
+    let mut cells = String::with_capacity(dates.len());
+    let mut runs = 0;
+    for planned in dates {
+        while completed.next_if(|d| **d < planned.date).is_some() {}
+        let is_completed = completed.peek() == Some(&&planned.date);
+        let reason = if let Some(reason) = planned.skip_reason {
+            Some(reason)
+        } else if replace {
+            None
+        } else if is_completed {
+            Some(SkipReason::AlreadyCompleted)
+        } else if latest.is_some_and(|latest| planned.date < latest) {
+            Some(SkipReason::BeforeHistory)
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => cells.push(reason.letter() as char),
+            None => {
+                cells.push(RUN_LETTER as char);
+                runs += 1;
+            }
+        }
+    }
+    ModelRow {
+        model: model.to_owned(),
+        start_date: model_start,
+        cells,
+        runs,
+    }
+}
+
+/// The error for a plan in which nothing runs.
+fn nothing_to_run(grid: &[ModelRow], dates: &[PlannedDate], totals: &PlanTotals) -> PlanError {
+    let only_completed = totals.already_completed > 0 && totals.before_history == 0;
+    if only_completed {
+        // The reference's wording, which clients know.
+        let details: Vec<String> = dates
+            .iter()
+            .enumerate()
+            .flat_map(|(i, planned)| {
+                grid.iter()
+                    .filter(move |row| {
+                        row.cells.as_bytes()[i] == SkipReason::AlreadyCompleted.letter()
+                    })
+                    .map(move |row| {
+                        format!("Skipped {}/{} - already completed", row.model, planned.date)
+                    })
+            })
+            .collect();
+        return PlanError::NothingToRun(format!(
+            "All requested simulations are already completed. Skipped {} model-day pair(s). Details: {}",
+            totals.already_completed,
+            python_list(details)
+        ));
+    }
+    let breakdown: Vec<String> = SkipReason::PLANNED
+        .into_iter()
+        .filter(|r| totals.of(*r) > 0)
+        .map(|r| format!("{}: {}", r.code(), totals.of(r)))
+        .collect();
+    let hint = if totals.already_completed + totals.before_history > 0 {
+        " Set replace_existing to re-run completed days."
+    } else {
+        " Choose a range with trading days that have complete price data."
+    };
+    PlanError::NothingToRun(format!(
+        "Nothing to run: all {} requested model-days would be skipped ({}).{hint}",
+        totals.total_model_days,
+        breakdown.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,193 @@
+//! The planner's answer: every model-day of a job, run or skipped and why, with totals, warnings
+//! and the existing days the job supersedes.
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use super::SkipReason;
+use crate::Date;
+
+/// The cell letter of a model-day that runs.
+pub const RUN_LETTER: u8 = b'R';
+
+/// A planned job.
+///
+/// The grid is compact on purpose (a 100-model, ten-year plan stays a few hundred KB): `dates`
+/// says what each date is, and each model's `cells` has one letter per date, `R` to run or the
+/// [`SkipReason::letter`] of its skip (`W` weekend, `H` market holiday, `I` incomplete price
+/// data, `C` already completed, `B` before history). [`Plan::model_days`] expands it to rows.
+///
+/// JSON shape:
+/// ```json
+/// {
+///   "start_date": "2025-10-01", "end_date": "2025-10-05", "resume_mode": false,
+///   "replace_existing": false, "calendar_only": false,
+///   "models": ["gpt-5"],
+///   "dates": [{"date": "2025-10-04", "skip_reason": "weekend", "message": "Weekend"}, …],
+///   "grid": [{"model": "gpt-5", "start_date": "2025-10-01", "cells": "CRRWW", "runs": 2}],
+///   "totals": {"total_model_days": 5, "run": 2, "skipped": 3, "weekend": 2, …},
+///   "warnings": ["Skipped 2 dates due to weekends: ['2025-10-04', '2025-10-05']", …],
+///   "superseded": [{"model": "gpt-5", "date": "2025-10-06"}]
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The job's first date (in resume mode, the earliest model start).
+    pub start_date: Date,
+    /// The job's last date.
+    pub end_date: Date,
+    /// `start_date` was null or empty.
+    pub resume_mode: bool,
+    /// Completed model-days are re-run.
+    pub replace_existing: bool,
+    /// Planned without market data: every exchange trading day counted as tradable.
+    pub calendar_only: bool,
+    /// The job's models, in request (or configuration) order.
+    pub models: Vec<String>,
+    /// Every calendar date of the job, ascending.
+    pub dates: Vec<PlannedDate>,
+    /// One row per model, in `models` order.
+    pub grid: Vec<ModelRow>,
+    /// Counts per outcome.
+    pub totals: PlanTotals,
+    /// The warnings the job stores at creation.
+    pub warnings: Vec<String>,
+    /// Existing completed days that stop being current when this job runs.
+    pub superseded: Vec<ModelDate>,
+}
+
+/// One date of a plan. A date-level skip applies to every model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedDate {
+    /// The date.
+    pub date: Date,
+    /// `weekend`, `market_holiday` or `incomplete_price_data`; `null` when tradable.
+    pub skip_reason: Option<SkipReason>,
+    /// The human reason, e.g. `Market holiday: Independence Day`; `null` when tradable.
+    pub message: Option<String>,
+}
+
+/// One model's row of the grid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelRow {
+    /// The model's signature.
+    pub model: String,
+    /// Where this model starts: in resume mode the day after its latest completed day.
+    pub start_date: Date,
+    /// One letter per date of the plan.
+    pub cells: String,
+    /// How many model-days run.
+    pub runs: u32,
+}
+
+/// Counts per outcome. `run + skipped == total_model_days`, and the reasons add up to `skipped`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PlanTotals {
+    /// Dates × models.
+    pub total_model_days: u32,
+    /// Model-days that run.
+    pub run: u32,
+    /// Model-days skipped.
+    pub skipped: u32,
+    /// Skipped: weekend.
+    pub weekend: u32,
+    /// Skipped: market holiday.
+    pub market_holiday: u32,
+    /// Skipped: incomplete price data.
+    pub incomplete_price_data: u32,
+    /// Skipped: already completed.
+    pub already_completed: u32,
+    /// Skipped: before history.
+    pub before_history: u32,
+}
+
+impl PlanTotals {
+    /// The count of one reason.
+    pub fn of(&self, reason: SkipReason) -> u32 {
+        match reason {
+            SkipReason::Weekend => self.weekend,
+            SkipReason::MarketHoliday => self.market_holiday,
+            SkipReason::IncompletePriceData => self.incomplete_price_data,
+            SkipReason::AlreadyCompleted => self.already_completed,
+            SkipReason::BeforeHistory => self.before_history,
+            SkipReason::Cancelled => 0,
+        }
+    }
+
+    pub(super) fn count(&mut self, reason: SkipReason) {
+        self.skipped += 1;
+        match reason {
+            SkipReason::Weekend => self.weekend += 1,
+            SkipReason::MarketHoliday => self.market_holiday += 1,
+            SkipReason::IncompletePriceData => self.incomplete_price_data += 1,
+            SkipReason::AlreadyCompleted => self.already_completed += 1,
+            SkipReason::BeforeHistory => self.before_history += 1,
+            SkipReason::Cancelled => {}
+        }
+    }
+}
+
+/// A (model, date) pair.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ModelDate {
+    /// The model's signature.
+    pub model: String,
+    /// The date.
+    pub date: Date,
+}
+
+/// One row of a job's details as the plan creates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedModelDay<'a> {
+    /// The date.
+    pub date: Date,
+    /// The model's signature.
+    pub model: &'a str,
+    /// `null` when the model-day runs.
+    pub skip_reason: Option<SkipReason>,
+    /// The text stored in `job_details.error` for a skip.
+    pub message: Option<Cow<'a, str>>,
+}
+
+impl PlannedModelDay<'_> {
+    /// The model-day runs.
+    pub fn runs(&self) -> bool {
+        self.skip_reason.is_none()
+    }
+}
+
+impl Plan {
+    /// Every model-day, ordered by date and then model signature: the order of a job's details.
+    pub fn model_days(&self) -> impl Iterator<Item = PlannedModelDay<'_>> + '_ {
+        let mut order: Vec<usize> = (0..self.grid.len()).collect();
+        order.sort_by(|a, b| self.grid[*a].model.cmp(&self.grid[*b].model));
+        let width = order.len();
+        (0..self.dates.len() * width).map(move |k| {
+            let (i, j) = (k / width, k % width);
+            self.cell(order[j], i, &self.dates[i])
+        })
+    }
+
+    /// The model-day of grid row `row` on date index `i`.
+    fn cell<'a>(&'a self, row: usize, i: usize, planned: &'a PlannedDate) -> PlannedModelDay<'a> {
+        let row = &self.grid[row];
+        let letter = row.cells.as_bytes().get(i).copied().unwrap_or(RUN_LETTER);
+        let skip_reason = SkipReason::from_letter(letter);
+        let message = skip_reason.map(|reason| match (&planned.message, reason.is_date_level()) {
+            (Some(text), true) => Cow::Borrowed(text.as_str()),
+            _ => Cow::Borrowed(reason.message()),
+        });
+        PlannedModelDay {
+            date: planned.date,
+            model: &row.model,
+            skip_reason,
+            message,
+        }
+    }
+
+    /// The model-days that run, in detail order.
+    pub fn runs(&self) -> impl Iterator<Item = PlannedModelDay<'_>> + '_ {
+        self.model_days().filter(PlannedModelDay::runs)
+    }
+}

@@ -1,0 +1,100 @@
+//! Why a model-day does not run.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The stable machine code of a skipped model-day, stored beside the human message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Saturday or Sunday.
+    Weekend,
+    /// The exchange is closed.
+    MarketHoliday,
+    /// A trading day without complete price data.
+    IncompletePriceData,
+    /// The model already has a current completed day on that date.
+    AlreadyCompleted,
+    /// Before the model's latest completed day: running it would break the portfolio chain.
+    BeforeHistory,
+    /// The job was cancelled before this model-day ran.
+    Cancelled,
+}
+
+impl SkipReason {
+    /// The reasons the planner produces, in the order warnings list them.
+    pub const PLANNED: [Self; 5] = [
+        Self::Weekend,
+        Self::MarketHoliday,
+        Self::IncompletePriceData,
+        Self::AlreadyCompleted,
+        Self::BeforeHistory,
+    ];
+
+    /// The machine code, e.g. `market_holiday`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Weekend => "weekend",
+            Self::MarketHoliday => "market_holiday",
+            Self::IncompletePriceData => "incomplete_price_data",
+            Self::AlreadyCompleted => "already_completed",
+            Self::BeforeHistory => "before_history",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses a machine code.
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::Cancelled]
+            .into_iter()
+            .chain(Self::PLANNED)
+            .find(|r| r.code() == code)
+    }
+
+    /// The message of a model-level reason (date-level reasons carry their own detail text).
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Weekend => "Weekend",
+            Self::MarketHoliday => "Market holiday",
+            Self::IncompletePriceData => "Incomplete price data",
+            Self::AlreadyCompleted => "Already completed",
+            Self::BeforeHistory => "Earlier than existing history",
+            Self::Cancelled => "Cancelled",
+        }
+    }
+
+    /// The reason applies to a date, and so to every model on it.
+    pub fn is_date_level(self) -> bool {
+        matches!(
+            self,
+            Self::Weekend | Self::MarketHoliday | Self::IncompletePriceData
+        )
+    }
+
+    /// The one-letter cell code of a plan grid row.
+    pub fn letter(self) -> u8 {
+        match self {
+            Self::Weekend => b'W',
+            Self::MarketHoliday => b'H',
+            Self::IncompletePriceData => b'I',
+            Self::AlreadyCompleted => b'C',
+            Self::BeforeHistory => b'B',
+            Self::Cancelled => b'X',
+        }
+    }
+
+    /// The reason of a cell letter; `None` for `R` (run) and unknown letters.
+    pub fn from_letter(letter: u8) -> Option<Self> {
+        [Self::Cancelled]
+            .into_iter()
+            .chain(Self::PLANNED)
+            .find(|r| r.letter() == letter)
+    }
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}

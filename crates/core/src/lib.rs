@@ -8,7 +8,9 @@
 pub mod calendar;
 pub mod date;
 pub mod job;
+pub mod ledger;
 pub mod market;
+pub mod metrics;
 pub mod planner;
 
 pub use date::Date;

@@ -103,24 +103,15 @@ pub fn plan(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanEr
             }
         }
         if replace {
-            if let Some(first_run) = row.cells.bytes().position(|c| c == RUN_LETTER) {
-                let first_run_date = dates[first_run].date;
-                for day in history.iter().filter(|d| **d >= first_run_date) {
-                    let runs_again = day.days_since(start) >= 0
-                        && *day <= end
-                        && row.cells.as_bytes()[day.days_since(start) as usize] == RUN_LETTER;
-                    let entry = ModelDate {
-                        model: model.clone(),
-                        date: *day,
-                    };
-                    if runs_again {
-                        replaced += 1;
-                    } else {
-                        superseded_later.push(entry.clone());
-                    }
-                    superseded.push(entry);
-                }
-            }
+            let (model_superseded, model_replaced) = supersede(model, history, &row, &dates);
+            replaced += model_replaced;
+            superseded_later.extend(
+                model_superseded
+                    .iter()
+                    .filter(|(_, runs_again)| !runs_again)
+                    .map(|(day, _)| day.clone()),
+            );
+            superseded.extend(model_superseded.into_iter().map(|(day, _)| day));
         }
         grid.push(row);
     }
@@ -285,6 +276,37 @@ fn plan_model(
         cells,
         runs,
     }
+}
+
+/// The completed days of a model that a replacing run supersedes: every one on or after its
+/// first run date. Each is flagged with whether the job runs that day again (else it is a later
+/// day whose starting portfolio changes). Also returns how many run again.
+fn supersede(
+    model: &str,
+    history: &[Date],
+    row: &ModelRow,
+    dates: &[PlannedDate],
+) -> (Vec<(ModelDate, bool)>, u32) {
+    let Some(first_run) = row.cells.bytes().position(|c| c == RUN_LETTER) else {
+        return (Vec::new(), 0);
+    };
+    let start = dates[0].date;
+    let cells = row.cells.as_bytes();
+    let days: Vec<(ModelDate, bool)> = history
+        .iter()
+        .filter(|day| **day >= dates[first_run].date)
+        .map(|day| {
+            let index = usize::try_from(day.days_since(start)).ok();
+            let runs_again = index.and_then(|i| cells.get(i)) == Some(&RUN_LETTER);
+            let entry = ModelDate {
+                model: model.to_owned(),
+                date: *day,
+            };
+            (entry, runs_again)
+        })
+        .collect();
+    let replaced = days.iter().filter(|(_, again)| *again).count() as u32;
+    (days, replaced)
 }
 
 /// The error for a plan in which nothing runs.

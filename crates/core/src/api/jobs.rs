@@ -1,0 +1,177 @@
+//! `/simulate/*`: trigger, status, list, cancel, plan context.
+
+use serde::{Deserialize, Serialize};
+
+use super::{DeploymentInfo, Timestamp, TokenUsage};
+use crate::{Date, DetailStatus, JobStatus, Plan, PlanRequest, Progress, SkipReason};
+
+/// The body of `POST /simulate/trigger` (and `POST /simulate/preview`).
+pub type TriggerRequest = PlanRequest;
+
+/// The answer of `POST /simulate/trigger`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TriggerResponse {
+    /// The new job's UUID.
+    pub job_id: String,
+    /// Always `pending`.
+    pub status: JobStatus,
+    /// Dates × models: the number of details the job has.
+    pub total_model_days: u32,
+    /// e.g. `Simulation job created for 5 dates, 1 models`.
+    pub message: String,
+    /// The plan's warnings, as stored on the job.
+    pub warnings: Vec<String>,
+    /// Deployment fields.
+    #[serde(flatten)]
+    pub deployment: DeploymentInfo,
+}
+
+/// The trigger message of the reference: `Simulation job created for {n} dates, {m} models`, plus
+/// ` (resume mode)`.
+pub fn trigger_message(plan: &Plan) -> String {
+    let mut message = format!(
+        "Simulation job created for {} dates, {} models",
+        plan.dates.len(),
+        plan.models.len()
+    );
+    if plan.resume_mode {
+        message.push_str(" (resume mode)");
+    }
+    message
+}
+
+/// One model-day of a job, as `GET /simulate/status/{job_id}` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobDetail {
+    /// The trading date.
+    pub date: Date,
+    /// The model's signature.
+    pub model: String,
+    /// Its status.
+    pub status: DetailStatus,
+    /// Failure text, or the skip message.
+    pub error: Option<String>,
+    /// The skip's machine code; `null` unless skipped.
+    pub skip_reason: Option<SkipReason>,
+    /// When it started running.
+    pub started_at: Option<Timestamp>,
+    /// When it ended.
+    pub completed_at: Option<Timestamp>,
+    /// Its run time.
+    pub duration_seconds: Option<f64>,
+}
+
+/// The answer of `GET /simulate/status/{job_id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobStatusResponse {
+    /// The job's id.
+    pub job_id: String,
+    /// Its status.
+    pub status: JobStatus,
+    /// Counts per detail status.
+    pub progress: Progress,
+    /// Every calendar date of the job.
+    pub date_range: Vec<Date>,
+    /// Its models.
+    pub models: Vec<String>,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// When it started running.
+    pub started_at: Option<Timestamp>,
+    /// When it ended.
+    pub completed_at: Option<Timestamp>,
+    /// Its run time.
+    pub total_duration_seconds: Option<f64>,
+    /// Why the job failed, if it did.
+    pub error: Option<String>,
+    /// Every model-day, ordered by date then model.
+    pub details: Vec<JobDetail>,
+    /// Warnings stored at creation.
+    pub warnings: Option<Vec<String>>,
+    /// LLM tokens used by the job's model-days so far.
+    pub token_usage: TokenUsage,
+    /// Deployment fields.
+    #[serde(flatten)]
+    pub deployment: DeploymentInfo,
+}
+
+/// Query of `GET /simulate/jobs`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct JobsQuery {
+    /// Page size (default 20, at most 200).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// Jobs to skip.
+    #[serde(default)]
+    pub offset: Option<u32>,
+    /// Only jobs in this status.
+    #[serde(default)]
+    pub status: Option<JobStatus>,
+}
+
+/// A job in the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobSummary {
+    /// Its id.
+    pub job_id: String,
+    /// Its status.
+    pub status: JobStatus,
+    /// Its models.
+    pub models: Vec<String>,
+    /// First date.
+    pub start_date: Date,
+    /// Last date.
+    pub end_date: Date,
+    /// Counts per detail status.
+    pub progress: Progress,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// When it started running.
+    pub started_at: Option<Timestamp>,
+    /// When it ended.
+    pub completed_at: Option<Timestamp>,
+    /// Its run time.
+    pub total_duration_seconds: Option<f64>,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// The answer of `GET /simulate/jobs`: newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobsResponse {
+    /// This page.
+    pub jobs: Vec<JobSummary>,
+    /// Jobs matching the filter, over all pages.
+    pub total: u32,
+    /// The page size used.
+    pub limit: u32,
+    /// The offset used.
+    pub offset: u32,
+}
+
+/// The answer of `POST /simulate/cancel/{job_id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CancelResponse {
+    /// The job's id.
+    pub job_id: String,
+    /// Its status after the request (`cancelled` once running model-days finish).
+    pub status: JobStatus,
+    /// Pending model-days marked skipped `cancelled`.
+    pub cancelled_model_days: u32,
+    /// What happened.
+    pub message: String,
+}
+
+/// Query of `GET /simulate/plan-context`: the window and models a UI is planning.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PlanContextQuery {
+    /// Window start (default: `end_date` − `MAX_SIMULATION_DAYS`).
+    #[serde(default)]
+    pub start_date: Option<String>,
+    /// Window end (default: today).
+    #[serde(default)]
+    pub end_date: Option<String>,
+    /// Comma-separated signatures (default: every configured model).
+    #[serde(default)]
+    pub models: Option<String>,
+}

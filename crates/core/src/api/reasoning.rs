@@ -1,0 +1,129 @@
+//! `GET /reasoning`: trading sessions with summaries and conversations.
+
+use serde::{Deserialize, Serialize};
+
+use super::{DeploymentInfo, Timestamp, TokenUsage};
+use crate::Date;
+
+/// Query of `GET /reasoning`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ReasoningQuery {
+    /// Only this job.
+    #[serde(default)]
+    pub job_id: Option<String>,
+    /// Only this date.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Only this model.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// Include every message.
+    #[serde(default)]
+    pub include_full_conversation: bool,
+}
+
+/// Who said a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The system prompt.
+    System,
+    /// The user prompt.
+    User,
+    /// The model.
+    Assistant,
+    /// A tool result.
+    Tool,
+}
+
+/// A tool call the model made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolCallRecord {
+    /// The call id, echoed by the tool result.
+    pub id: String,
+    /// The tool.
+    pub name: String,
+    /// Its arguments as JSON text.
+    pub arguments: String,
+}
+
+/// One message of a session's conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationMessage {
+    /// Position in the conversation, from 0.
+    pub message_index: u32,
+    /// Who said it.
+    pub role: Role,
+    /// Its text.
+    pub content: String,
+    /// A short summary (assistant messages).
+    pub summary: Option<String>,
+    /// For a tool result, the tool's name.
+    pub tool_name: Option<String>,
+    /// For a tool result, the call's arguments.
+    pub tool_input: Option<String>,
+    /// For a tool result, the id of the call it answers.
+    pub tool_call_id: Option<String>,
+    /// For an assistant message, the tools it called.
+    pub tool_calls: Vec<ToolCallRecord>,
+    /// When it was said.
+    pub timestamp: Timestamp,
+}
+
+/// A trade of a session, in the seed's `positions` shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReasoningPosition {
+    /// 1-based order of the trade in the day.
+    pub action_id: u32,
+    /// `buy` or `sell`.
+    pub action_type: Option<String>,
+    /// The symbol.
+    pub symbol: Option<String>,
+    /// Whole shares.
+    pub amount: Option<u64>,
+    /// The fill price.
+    pub price: Option<f64>,
+    /// Cash after the trade.
+    pub cash_after: f64,
+    /// Portfolio value after the trade, at the fill price.
+    pub portfolio_value: f64,
+}
+
+/// One model-day's trading session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReasoningSession {
+    /// The session's id.
+    pub session_id: i64,
+    /// The job.
+    pub job_id: String,
+    /// The date.
+    pub date: Date,
+    /// The model.
+    pub model: String,
+    /// A 2–3 sentence summary naming the trades.
+    pub session_summary: Option<String>,
+    /// Session start.
+    pub started_at: Timestamp,
+    /// Session end.
+    pub completed_at: Option<Timestamp>,
+    /// Messages in the conversation.
+    pub total_messages: Option<u32>,
+    /// The trades.
+    pub positions: Vec<ReasoningPosition>,
+    /// Every message, when `include_full_conversation=true`; else `null`.
+    pub conversation: Option<Vec<ConversationMessage>>,
+    /// LLM tokens used.
+    pub token_usage: TokenUsage,
+}
+
+/// The answer of `GET /reasoning`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReasoningResponse {
+    /// Sessions ordered by date, then model.
+    pub sessions: Vec<ReasoningSession>,
+    /// How many.
+    pub count: u32,
+    /// Deployment fields.
+    #[serde(flatten)]
+    pub deployment: DeploymentInfo,
+}

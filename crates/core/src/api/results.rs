@@ -1,0 +1,185 @@
+//! `GET /results`: day-centric results, valued at the close.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ConversationMessage, Timestamp, TokenUsage};
+use crate::Date;
+use crate::ledger::{CarriedPrice, Side};
+use crate::metrics::{DailyValue, PeriodMetrics};
+
+/// How much reasoning a single-date result carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasoningLevel {
+    /// None (default).
+    #[default]
+    None,
+    /// The session summary.
+    Summary,
+    /// The whole conversation.
+    Full,
+}
+
+/// Query of `GET /results`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ResultsQuery {
+    /// Only this job.
+    #[serde(default)]
+    pub job_id: Option<String>,
+    /// Only this model.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// Range start (strict `YYYY-MM-DD`).
+    #[serde(default)]
+    pub start_date: Option<String>,
+    /// Range end.
+    #[serde(default)]
+    pub end_date: Option<String>,
+    /// Removed: its presence is answered with 422.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// `none`, `summary` or `full`.
+    #[serde(default)]
+    pub reasoning: ReasoningLevel,
+}
+
+/// A symbol and its shares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holding {
+    /// The symbol.
+    pub symbol: String,
+    /// Whole shares.
+    pub quantity: u64,
+}
+
+/// Holdings, cash and value at one end of a day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PositionSnapshot {
+    /// Holdings ordered by symbol.
+    pub holdings: Vec<Holding>,
+    /// Cash.
+    pub cash: f64,
+    /// Portfolio value.
+    pub portfolio_value: f64,
+}
+
+/// A day's P&L.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DailyMetrics {
+    /// Ending value − previous ending value.
+    pub profit: f64,
+    /// Profit in percent of the previous ending value.
+    pub return_pct: f64,
+    /// Calendar days since the model's previous trading day (0 on its first).
+    pub days_since_last_trading: u32,
+}
+
+/// An executed trade.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TradeRecord {
+    /// `buy` or `sell`.
+    pub action_type: Side,
+    /// The symbol.
+    pub symbol: String,
+    /// Whole shares.
+    pub quantity: u64,
+    /// The fill price (the day's open).
+    pub price: f64,
+    /// When it was executed.
+    pub created_at: Timestamp,
+}
+
+/// Bookkeeping of a day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayMetadata {
+    /// Trades executed.
+    pub total_actions: u32,
+    /// Wall time of the session.
+    pub session_duration_seconds: Option<f64>,
+    /// When the day was committed.
+    pub completed_at: Option<Timestamp>,
+    /// Held symbols valued at an earlier close because they had none that day.
+    pub carried_prices: Vec<CarriedPrice>,
+    /// LLM tokens used.
+    pub token_usage: TokenUsage,
+}
+
+/// The `reasoning` of a single-date result: `null`, the summary, or the conversation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Reasoning {
+    /// `reasoning=summary`.
+    Summary(String),
+    /// `reasoning=full`.
+    Full(Vec<ConversationMessage>),
+}
+
+/// One model-day in a single-date query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayResult {
+    /// The date.
+    pub date: Date,
+    /// The model.
+    pub model: String,
+    /// The job that ran it.
+    pub job_id: String,
+    /// The previous day's ending position (all cash on a first day).
+    pub starting_position: PositionSnapshot,
+    /// P&L.
+    pub daily_metrics: DailyMetrics,
+    /// Trades in execution order.
+    pub trades: Vec<TradeRecord>,
+    /// The ending position, valued at the close.
+    pub final_position: PositionSnapshot,
+    /// Bookkeeping.
+    pub metadata: DayMetadata,
+    /// As asked for by `reasoning`.
+    pub reasoning: Option<Reasoning>,
+}
+
+/// The buy-and-hold comparison of a range result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselineResult {
+    /// The symbol held (QQQ by default).
+    pub symbol: String,
+    /// Its value on the model's days.
+    pub daily_portfolio_values: Vec<DailyValue>,
+    /// Its metrics.
+    pub period_metrics: PeriodMetrics,
+}
+
+/// One model over a date range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelRangeResult {
+    /// The model.
+    pub model: String,
+    /// Its first day in the range.
+    pub start_date: Date,
+    /// Its last day in the range.
+    pub end_date: Date,
+    /// Ending value per day.
+    pub daily_portfolio_values: Vec<DailyValue>,
+    /// Metrics over the range.
+    pub period_metrics: PeriodMetrics,
+    /// Buy-and-hold of the benchmark over the same days; `null` without benchmark data.
+    pub baseline: Option<BaselineResult>,
+}
+
+/// A result item: a day (single-date query) or a model's range.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ResultItem {
+    /// Single-date query.
+    Day(Box<DayResult>),
+    /// Range query.
+    Range(Box<ModelRangeResult>),
+}
+
+/// The answer of `GET /results`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultsResponse {
+    /// Items returned.
+    pub count: u32,
+    /// Day or range items.
+    pub results: Vec<ResultItem>,
+}

@@ -1,6 +1,8 @@
 //! Every response type round-trips a realistic sample unchanged: field names, nulls and shapes
 //! are exactly the documented ones.
 
+#![allow(clippy::needless_pass_by_value)] // samples are built inline with json!
+
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -128,7 +130,7 @@ fn results_single_day_and_range() {
     let range = json!({
         "model": "gpt-5", "start_date": "2024-01-16", "end_date": "2024-01-17",
         "daily_portfolio_values": [{"date": "2024-01-16", "portfolio_value": 10100.0}, {"date": "2024-01-17", "portfolio_value": 10250.0}],
-        "period_metrics": metrics.clone(),
+        "period_metrics": &metrics,
         "baseline": {"symbol": "QQQ", "daily_portfolio_values": [{"date": "2024-01-16", "portfolio_value": 10050.0}], "period_metrics": metrics}
     });
     let response: ResultsResponse = round_trip(json!({"count": 2, "results": [day, range]}));

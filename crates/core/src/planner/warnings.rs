@@ -12,6 +12,7 @@ pub(super) fn warnings(
     model_level: &BTreeMap<SkipReason, u32>,
     replaced: u32,
     superseded_later: &[ModelDate],
+    resume_mode: bool,
 ) -> Vec<String> {
     let mut out = Vec::new();
     for (reason, label) in [
@@ -42,8 +43,14 @@ pub(super) fn warnings(
         .get(&SkipReason::BeforeHistory)
         .filter(|n| **n > 0)
     {
+        // In resume mode each model starts after its own history: replacing does not apply.
+        let hint = if resume_mode {
+            ""
+        } else {
+            "; set replace_existing to re-run them"
+        };
         out.push(format!(
-            "Skipped {n} model-days earlier than existing history; set replace_existing to re-run them"
+            "Skipped {n} model-days earlier than existing history{hint}"
         ));
     }
     if replaced > 0 {

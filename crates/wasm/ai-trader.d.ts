@@ -1,0 +1,160 @@
+/** A calendar date, `YYYY-MM-DD`. */
+export type DateString = string;
+
+export type JobStatus = "pending" | "downloading_data" | "running" | "completed" | "partial" | "failed" | "cancelled";
+
+export type SkipReason = "weekend" | "market_holiday" | "incomplete_price_data" | "already_completed" | "before_history" | "cancelled";
+
+/** The body of `POST /simulate/trigger`. */
+export interface PlanRequest {
+  /** `null` or `""` asks for resume mode. */
+  start_date?: string | null;
+  end_date: string;
+  /** `null` or `[]` means every enabled model. */
+  models?: string[] | null;
+  replace_existing?: boolean;
+}
+
+/** What `GET /simulate/plan-context` returns. */
+export interface PlanContext {
+  today: DateString;
+  max_simulation_days?: number;
+  models?: ModelInfo[];
+  /** `null` plans from the calendar alone. */
+  market?: MarketAvailability | null;
+  history?: Record<string, ModelHistory>;
+  active_jobs?: ActiveJob[];
+}
+
+export interface ModelInfo {
+  signature: string;
+  enabled?: boolean;
+}
+
+export interface ModelHistory {
+  /** Current completed days, ascending. */
+  completed?: DateString[];
+}
+
+export interface ActiveJob {
+  job_id: string;
+  status: JobStatus;
+  models: string[];
+}
+
+export interface MarketAvailability {
+  symbols: number;
+  first_date: DateString | null;
+  last_date: DateString | null;
+  incomplete?: IncompleteDay[];
+}
+
+export interface IncompleteDay {
+  date: DateString;
+  listed: number;
+  missing: string[];
+}
+
+/**
+ * A planned job. Each `grid[i].cells` has one letter per entry of `dates`: `R` runs, `W` weekend,
+ * `H` market holiday, `I` incomplete price data, `C` already completed, `B` before history.
+ */
+export interface Plan {
+  start_date: DateString;
+  end_date: DateString;
+  resume_mode: boolean;
+  replace_existing: boolean;
+  calendar_only: boolean;
+  models: string[];
+  dates: PlannedDate[];
+  grid: ModelRow[];
+  totals: PlanTotals;
+  warnings: string[];
+  superseded: ModelDate[];
+}
+
+export interface PlannedDate {
+  date: DateString;
+  skip_reason: SkipReason | null;
+  message: string | null;
+}
+
+export interface ModelRow {
+  model: string;
+  start_date: DateString;
+  cells: string;
+  runs: number;
+}
+
+export interface PlanTotals {
+  total_model_days: number;
+  run: number;
+  skipped: number;
+  weekend: number;
+  market_holiday: number;
+  incomplete_price_data: number;
+  already_completed: number;
+  before_history: number;
+}
+
+export interface ModelDate {
+  model: string;
+  date: DateString;
+}
+
+/** One row of a job's details as planned. */
+export interface PlannedModelDay {
+  date: DateString;
+  model: string;
+  skip_reason: SkipReason | null;
+  message: string | null;
+}
+
+export interface CalendarDay {
+  date: DateString;
+  trading: boolean;
+  weekend: boolean;
+  holiday: string | null;
+}
+
+export interface DailyValue {
+  date: DateString;
+  portfolio_value: number;
+}
+
+export interface MetricsInput {
+  starting_value: number;
+  daily_values: DailyValue[];
+  number_of_trades?: number;
+  traded_value?: number;
+  /** Annual, as a fraction (0.04 = 4 %). */
+  risk_free_rate?: number;
+}
+
+export interface PeriodMetrics {
+  starting_portfolio_value: number;
+  ending_portfolio_value: number;
+  period_return_pct: number;
+  annualized_return_pct: number | null;
+  calendar_days: number;
+  trading_days: number;
+  daily_volatility_pct: number | null;
+  sharpe_ratio: number | null;
+  sortino_ratio: number | null;
+  max_drawdown_pct: number;
+  max_drawdown_peak_date: DateString | null;
+  max_drawdown_trough_date: DateString | null;
+  win_rate_pct: number | null;
+  winning_days: number;
+  losing_days: number;
+  number_of_trades: number;
+  turnover: number | null;
+}
+
+/** Thrown by every export: `message` is the core's message. */
+export interface AiTraderError extends Error {
+  /** e.g. `unknown_models`, `invalid_date`, `models_busy`. */
+  code: string;
+  /** The HTTP status the server answers the same error with (planner errors). */
+  status?: number;
+}

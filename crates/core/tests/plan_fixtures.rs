@@ -45,14 +45,22 @@ fn native_plans_equal_the_golden_files() {
     assert!(inputs.len() >= 20, "fixtures missing: {}", inputs.len());
     let mut names = Vec::new();
     for input in &inputs {
-        let name = input.file_name().unwrap().to_string_lossy().replace(".input.json", "");
+        let name = input
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace(".input.json", "");
         let expected_path = fixture_dir().join(format!("{name}.expected.json"));
         let actual = planned(&std::fs::read_to_string(input).unwrap());
         if update {
             std::fs::write(&expected_path, &actual).unwrap();
         }
-        let expected = std::fs::read_to_string(&expected_path)
-            .unwrap_or_else(|_| panic!("{} missing: run with UPDATE_FIXTURES=1", expected_path.display()));
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|_| {
+            panic!(
+                "{} missing: run with UPDATE_FIXTURES=1",
+                expected_path.display()
+            )
+        });
         assert_eq!(actual, expected, "fixture {name}");
         names.push(name);
     }
@@ -62,6 +70,9 @@ fn native_plans_equal_the_golden_files() {
     )
     .unwrap();
     for name in &names {
-        assert!(wasm_list.contains(&format!("fixture!(\"{name}\")")), "{name} not in crates/wasm/tests/node.rs");
+        assert!(
+            wasm_list.contains(&format!("fixture!(\"{name}\")")),
+            "{name} not in crates/wasm/tests/node.rs"
+        );
     }
 }

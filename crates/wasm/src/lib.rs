@@ -25,7 +25,7 @@ pub fn plan_job(
 ) -> Result<JsValue, JsValue> {
     let request: PlanRequest = from_js("request", request)?;
     let context: PlanContext = from_js("context", context)?;
-    let plan = plan(&request, &context).map_err(plan_error)?;
+    let plan = plan(&request, &context).map_err(|e| plan_error(&e))?;
     to_js(&plan)
 }
 
@@ -105,7 +105,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(|e| error("internal", &e.to_string()))
 }
 
-fn plan_error(err: PlanError) -> JsValue {
+fn plan_error(err: &PlanError) -> JsValue {
     let value = error(err.code(), &err.to_string());
     let _ = js_sys::Reflect::set(&value, &"status".into(), &err.status_code().into());
     value

@@ -11,8 +11,16 @@ macro_rules! fixture {
     ($name:literal) => {
         (
             $name,
-            include_str!(concat!("../../core/tests/fixtures/plan/", $name, ".input.json")),
-            include_str!(concat!("../../core/tests/fixtures/plan/", $name, ".expected.json")),
+            include_str!(concat!(
+                "../../core/tests/fixtures/plan/",
+                $name,
+                ".input.json"
+            )),
+            include_str!(concat!(
+                "../../core/tests/fixtures/plan/",
+                $name,
+                ".expected.json"
+            )),
         )
     };
 }
@@ -83,7 +91,12 @@ fn errors_are_js_errors_with_code_and_status() {
     assert_eq!(get(&error, "status").as_f64().unwrap(), 400.0);
     let bad = plan_job(JSON::parse("{\"end_date\": 5}").unwrap(), JsValue::NULL).unwrap_err();
     assert_eq!(get(&bad, "code").as_string().unwrap(), "invalid_argument");
-    assert!(get(&bad, "message").as_string().unwrap().starts_with("Invalid request:"));
+    assert!(
+        get(&bad, "message")
+            .as_string()
+            .unwrap()
+            .starts_with("Invalid request:")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -133,7 +146,10 @@ fn metrics_from_an_input_or_a_series() {
         r#"[{"date": "2024-01-15", "portfolio_value": 10000}, {"date": "2024-01-16", "portfolio_value": 10100}, {"date": "2024-01-17", "portfolio_value": 10250}]"#,
     )
     .unwrap();
-    assert_eq!(stringify(&compute_metrics(series).unwrap()), stringify(&metrics));
+    assert_eq!(
+        stringify(&compute_metrics(series).unwrap()),
+        stringify(&metrics)
+    );
     assert!(compute_metrics(JsValue::from_str("nope")).is_err());
     assert_eq!(version(), env!("CARGO_PKG_VERSION"));
 }

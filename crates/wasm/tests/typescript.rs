@@ -38,7 +38,12 @@ fn declared() -> BTreeMap<String, BTreeMap<String, bool>> {
 }
 
 fn keys(value: &Value) -> BTreeSet<String> {
-    value.as_object().expect("an object").keys().cloned().collect()
+    value
+        .as_object()
+        .expect("an object")
+        .keys()
+        .cloned()
+        .collect()
 }
 
 fn d(s: &str) -> Date {
@@ -50,20 +55,36 @@ fn sample_context() -> PlanContext {
         today: d("2025-10-31"),
         max_simulation_days: 30,
         models: vec![
-            ModelInfo { signature: "gpt-5".into(), enabled: true },
-            ModelInfo { signature: "claude".into(), enabled: true },
+            ModelInfo {
+                signature: "gpt-5".into(),
+                enabled: true,
+            },
+            ModelInfo {
+                signature: "claude".into(),
+                enabled: true,
+            },
         ],
         market: Some(MarketAvailability {
             symbols: 2,
             first_date: Some(d("2025-06-10")),
             last_date: Some(d("2025-10-30")),
-            incomplete: vec![IncompleteDay { date: d("2025-10-06"), listed: 2, missing: vec!["AAPL".into()] }],
+            incomplete: vec![IncompleteDay {
+                date: d("2025-10-06"),
+                listed: 2,
+                missing: vec!["AAPL".into()],
+            }],
         }),
         history: BTreeMap::from([(
             "gpt-5".to_owned(),
-            ModelHistory { completed: vec![d("2025-10-01"), d("2025-10-08")] },
+            ModelHistory {
+                completed: vec![d("2025-10-01"), d("2025-10-08")],
+            },
         )]),
-        active_jobs: vec![ActiveJob { job_id: "j".into(), status: JobStatus::Running, models: vec!["x".into()] }],
+        active_jobs: vec![ActiveJob {
+            job_id: "j".into(),
+            status: JobStatus::Running,
+            models: vec!["x".into()],
+        }],
     }
 }
 
@@ -85,11 +106,17 @@ fn samples() -> BTreeMap<&'static str, Value> {
     let rows: Vec<_> = plan.model_days().collect();
     let input = MetricsInput {
         starting_value: 100.0,
-        daily_values: vec![DailyValue { date: d("2025-10-01"), portfolio_value: 101.0 }],
+        daily_values: vec![DailyValue {
+            date: d("2025-10-01"),
+            portfolio_value: 101.0,
+        }],
         ..MetricsInput::default()
     };
     BTreeMap::from([
-        ("PlanRequest", serde_json::to_value(PlanRequest::default()).unwrap()),
+        (
+            "PlanRequest",
+            serde_json::to_value(PlanRequest::default()).unwrap(),
+        ),
         ("PlanContext", context.clone()),
         ("ModelInfo", context["models"][0].clone()),
         ("ModelHistory", context["history"]["gpt-5"].clone()),
@@ -102,10 +129,19 @@ fn samples() -> BTreeMap<&'static str, Value> {
         ("PlanTotals", plan_value["totals"].clone()),
         ("ModelDate", plan_value["superseded"][0].clone()),
         ("PlannedModelDay", serde_json::to_value(&rows[0]).unwrap()),
-        ("CalendarDay", serde_json::to_value(CalendarDay::of(d("2025-07-04"))).unwrap()),
-        ("DailyValue", serde_json::to_value(input.daily_values[0]).unwrap()),
+        (
+            "CalendarDay",
+            serde_json::to_value(CalendarDay::of(d("2025-07-04"))).unwrap(),
+        ),
+        (
+            "DailyValue",
+            serde_json::to_value(input.daily_values[0]).unwrap(),
+        ),
         ("MetricsInput", serde_json::to_value(&input).unwrap()),
-        ("PeriodMetrics", serde_json::to_value(metrics::compute(&input)).unwrap()),
+        (
+            "PeriodMetrics",
+            serde_json::to_value(metrics::compute(&input)).unwrap(),
+        ),
     ])
 }
 
@@ -126,14 +162,21 @@ fn declarations_have_the_serialised_keys() {
     let ts_names: BTreeSet<&str> = declared.keys().map(String::as_str).collect();
     let mut sample_names: BTreeSet<&str> = samples.keys().copied().collect();
     sample_names.insert("AiTraderError");
-    assert_eq!(ts_names, sample_names, "interfaces without a sample, or samples without an interface");
+    assert_eq!(
+        ts_names, sample_names,
+        "interfaces without a sample, or samples without an interface"
+    );
     for (name, sample) in &samples {
         let fields = &declared[*name];
         let ts_keys: BTreeSet<String> = fields.keys().cloned().collect();
         assert_eq!(ts_keys, keys(sample), "interface {name}");
         if !INPUTS.contains(name) {
-            let optional: Vec<&String> = fields.iter().filter(|(_, o)| **o).map(|(k, _)| k).collect();
-            assert!(optional.is_empty(), "output {name} declares optional fields {optional:?}: Rust always sends them");
+            let optional: Vec<&String> =
+                fields.iter().filter(|(_, o)| **o).map(|(k, _)| k).collect();
+            assert!(
+                optional.is_empty(),
+                "output {name} declares optional fields {optional:?}: Rust always sends them"
+            );
         }
     }
 }
@@ -154,17 +197,31 @@ fn required_only(sample: &Value, fields: &BTreeMap<String, bool>) -> Value {
 fn optional_input_fields_really_are_optional() {
     let declared = declared();
     let samples = samples();
-    let mut check = |name: &str, parse: &dyn Fn(Value) -> Result<(), serde_json::Error>| {
+    let check = |name: &str, parse: &dyn Fn(Value) -> Result<(), serde_json::Error>| {
         let minimal = required_only(&samples[name], &declared[name]);
         parse(minimal.clone()).unwrap_or_else(|e| panic!("{name} rejects {minimal}: {e}"));
     };
-    check("PlanRequest", &|v| serde_json::from_value::<PlanRequest>(v).map(drop));
-    check("PlanContext", &|v| serde_json::from_value::<PlanContext>(v).map(drop));
-    check("ModelInfo", &|v| serde_json::from_value::<ModelInfo>(v).map(drop));
-    check("ModelHistory", &|v| serde_json::from_value::<ModelHistory>(v).map(drop));
-    check("MarketAvailability", &|v| serde_json::from_value::<MarketAvailability>(v).map(drop));
-    check("MetricsInput", &|v| serde_json::from_value::<MetricsInput>(v).map(drop));
-    check("ActiveJob", &|v| serde_json::from_value::<ActiveJob>(v).map(drop));
+    check("PlanRequest", &|v| {
+        serde_json::from_value::<PlanRequest>(v).map(drop)
+    });
+    check("PlanContext", &|v| {
+        serde_json::from_value::<PlanContext>(v).map(drop)
+    });
+    check("ModelInfo", &|v| {
+        serde_json::from_value::<ModelInfo>(v).map(drop)
+    });
+    check("ModelHistory", &|v| {
+        serde_json::from_value::<ModelHistory>(v).map(drop)
+    });
+    check("MarketAvailability", &|v| {
+        serde_json::from_value::<MarketAvailability>(v).map(drop)
+    });
+    check("MetricsInput", &|v| {
+        serde_json::from_value::<MetricsInput>(v).map(drop)
+    });
+    check("ActiveJob", &|v| {
+        serde_json::from_value::<ActiveJob>(v).map(drop)
+    });
     // And a field the declaration calls required is required.
     assert!(serde_json::from_value::<PlanRequest>(json!({})).is_err());
 }

@@ -119,7 +119,13 @@ pub fn plan(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanEr
     if totals.run == 0 {
         return Err(nothing_to_run(&grid, &dates, &totals));
     }
-    let warnings = warnings::warnings(&dates, &model_level, replaced, &superseded_later, resume_mode);
+    let warnings = warnings::warnings(
+        &dates,
+        &model_level,
+        replaced,
+        &superseded_later,
+        resume_mode,
+    );
     superseded.sort();
     Ok(Plan {
         start_date: start,

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Planning 100 models × 3,650 calendar days with five years of history per model, through the
+// wasm module in node (the same context as the native criterion bench). Goal: median < 60 ms.
+// Usage: node scripts/bench-wasm.mjs [path/to/wasm-pkg/node]
+import { createRequire } from "node:module";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const pkg = process.argv[2] ?? join(root, "target/wasm-pkg/node");
+const wasm = createRequire(import.meta.url)(join(pkg, "ai_trader_wasm.js"));
+
+const day = 86_400_000;
+const iso = (t) => new Date(t).toISOString().slice(0, 10);
+const start = Date.UTC(2021, 0, 4);
+const end = start + 3_649 * day;
+const calendar = wasm.tradingCalendar(iso(start), "2025-12-31");
+const trading = calendar.filter((d) => d.trading).map((d) => d.date);
+const models = Array.from({ length: 100 }, (_, i) => `model-${String(i).padStart(3, "0")}`);
+const history = Object.fromEntries(models.map((m, i) => [m, { completed: trading.slice(0, trading.length - i * 3) }]));
+const allTrading = wasm.tradingCalendar(iso(start), iso(end)).filter((d) => d.trading);
+const incomplete = allTrading.filter((_, i) => i % 97 === 0).map((d) => ({ date: d.date, listed: 101, missing: ["AAPL"] }));
+const context = {
+  today: iso(end),
+  max_simulation_days: 4000,
+  models: models.map((signature) => ({ signature, enabled: true })),
+  market: { symbols: 101, first_date: iso(start), last_date: iso(end), incomplete },
+  history,
+  active_jobs: [],
+};
+const request = { start_date: iso(start), end_date: iso(end), models: null, replace_existing: false };
+
+const plan = wasm.planJob(request, context);
+if (plan.totals.total_model_days !== 365_000) throw new Error(`unexpected plan size ${plan.totals.total_model_days}`);
+
+const runs = 30;
+for (let i = 0; i < 5; i++) wasm.planJob(request, context); // warm up
+const times = [];
+for (let i = 0; i < runs; i++) {
+  const t0 = performance.now();
+  wasm.planJob(request, context);
+  times.push(performance.now() - t0);
+}
+times.sort((a, b) => a - b);
+const median = times[Math.floor(runs / 2)];
+console.log(
+  `wasm planJob 100 models x 3650 days (${plan.totals.run} runs, ${trading.length} history days/model): ` +
+    `median ${median.toFixed(2)} ms, min ${times[0].toFixed(2)} ms, max ${times[runs - 1].toFixed(2)} ms over ${runs} runs`,
+);

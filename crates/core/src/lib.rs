@@ -5,6 +5,8 @@
 //! `wasm32-unknown-unknown`, and both the server and the browser call it, so the rules live in
 //! exactly one place.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod calendar;
 pub mod date;

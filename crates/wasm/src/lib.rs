@@ -5,6 +5,8 @@
 //! is the core's message, with `code` and `status` properties. The TypeScript declarations are
 //! in `ai-trader.d.ts` beside this crate and are checked against the Rust types by a test.
 
+#![warn(missing_docs)]
+
 use ai_trader_core::calendar::calendar_days;
 use ai_trader_core::metrics::{self, DailyValue, MetricsInput};
 use ai_trader_core::{Date, Plan, PlanContext, PlanError, PlanRequest, plan};

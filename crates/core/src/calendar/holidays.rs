@@ -27,37 +27,18 @@ impl fmt::Display for MarketHoliday {
 }
 
 /// Closures outside the holiday rules since 2000.
+#[rustfmt::skip]
 const SPECIAL_CLOSURES: [(i32, u32, u32, &str); 10] = [
     (2001, 9, 11, "September 11 attacks"),
     (2001, 9, 12, "September 11 attacks"),
     (2001, 9, 13, "September 11 attacks"),
     (2001, 9, 14, "September 11 attacks"),
-    (
-        2004,
-        6,
-        11,
-        "National Day of Mourning for President Ronald Reagan",
-    ),
-    (
-        2007,
-        1,
-        2,
-        "National Day of Mourning for President Gerald Ford",
-    ),
+    (2004, 6, 11, "National Day of Mourning for President Ronald Reagan"),
+    (2007, 1, 2, "National Day of Mourning for President Gerald Ford"),
     (2012, 10, 29, "Hurricane Sandy"),
     (2012, 10, 30, "Hurricane Sandy"),
-    (
-        2018,
-        12,
-        5,
-        "National Day of Mourning for President George H. W. Bush",
-    ),
-    (
-        2025,
-        1,
-        9,
-        "National Day of Mourning for President Jimmy Carter",
-    ),
+    (2018, 12, 5, "National Day of Mourning for President George H. W. Bush"),
+    (2025, 1, 9, "National Day of Mourning for President Jimmy Carter"),
 ];
 
 fn date(year: i32, month: u32, day: u32) -> Date {
@@ -90,23 +71,15 @@ fn observed(day: Date, name: &'static str) -> (Date, MarketHoliday) {
         Weekday::Sun => 1,
         _ => 0,
     };
-    (
-        day.add_days(shift),
-        MarketHoliday {
-            name,
-            observed: shift != 0,
-        },
-    )
+    holiday(day.add_days(shift), name, shift != 0)
 }
 
 fn on(day: Date, name: &'static str) -> (Date, MarketHoliday) {
-    (
-        day,
-        MarketHoliday {
-            name,
-            observed: false,
-        },
-    )
+    holiday(day, name, false)
+}
+
+fn holiday(day: Date, name: &'static str, observed: bool) -> (Date, MarketHoliday) {
+    (day, MarketHoliday { name, observed })
 }
 
 /// Every full-day market holiday of `year`, in date order.

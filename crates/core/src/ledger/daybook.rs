@@ -97,12 +97,21 @@ impl DayBook {
         self.position
     }
 
-    fn checked_price(&self, symbol: &str, open: Option<f64>) -> Result<f64, TradeError> {
-        open.filter(|p| p.is_finite() && *p > 0.0)
-            .ok_or_else(|| TradeError::NoPrice {
-                symbol: symbol.to_owned(),
-                date: self.date.to_string(),
-            })
+    /// The fill price (a usable open), the notional value and the fee of a trade.
+    fn price_trade(
+        &self,
+        symbol: &str,
+        amount: u64,
+        open: Option<f64>,
+    ) -> Result<(f64, f64, f64), TradeError> {
+        let price =
+            open.filter(|p| p.is_finite() && *p > 0.0)
+                .ok_or_else(|| TradeError::NoPrice {
+                    symbol: symbol.to_owned(),
+                    date: self.date.to_string(),
+                })?;
+        let notional = amount as f64 * price;
+        Ok((price, notional, self.fees.of(notional)))
     }
 
     /// Buys `amount` shares of `symbol` at `open` (the day's open, `None` if the symbol has none).
@@ -113,9 +122,7 @@ impl DayBook {
         open: Option<f64>,
     ) -> Result<&Fill, TradeError> {
         check_amount(amount)?;
-        let price = self.checked_price(symbol, open)?;
-        let notional = amount as f64 * price;
-        let fee = self.fees.of(notional);
+        let (price, notional, fee) = self.price_trade(symbol, amount, open)?;
         let required = notional + fee;
         // cash >= required implies cash - required >= 0 in floating point too.
         if !required.is_finite() || required > self.position.cash {
@@ -153,9 +160,7 @@ impl DayBook {
                 want: amount,
             });
         }
-        let price = self.checked_price(symbol, open)?;
-        let notional = amount as f64 * price;
-        let fee = self.fees.of(notional);
+        let (price, notional, fee) = self.price_trade(symbol, amount, open)?;
         let cash = self.position.cash + notional - fee;
         if !(cash >= 0.0 && cash.is_finite()) {
             return Err(TradeError::FeesExceedCash {

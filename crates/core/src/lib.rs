@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod market;
 pub mod metrics;
 pub mod planner;
+pub mod universe;
 
 pub use date::Date;
 pub use job::{DetailStatus, JobStatus, Progress};

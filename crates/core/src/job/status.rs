@@ -99,14 +99,14 @@ impl JobStatus {
     /// Whether a job may move from `self` to `to`.
     ///
     /// Active jobs move forward, may finish from any active state (a job whose model-days are all
-    /// skipped completes without running), and `running` may go back to `pending` only for
-    /// restart recovery. Terminal states are final.
+    /// skipped completes without running), and `running` or `downloading_data` may go back to
+    /// `pending` only for restart recovery. Terminal states are final.
     pub fn can_transition(self, to: Self) -> bool {
         use JobStatus::*;
         match (self, to) {
             (Pending, DownloadingData | Running) => true,
             (DownloadingData, Running) => true,
-            (Running, Pending) => true,
+            (Running | DownloadingData, Pending) => true,
             (from, Completed | Partial | Failed | Cancelled) => from.is_active(),
             _ => false,
         }

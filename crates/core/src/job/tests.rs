@@ -240,7 +240,11 @@ fn illegal_transitions_are_errors() {
         }
     }
     assert!(!J::Running.can_transition(J::DownloadingData));
-    assert!(!J::DownloadingData.can_transition(J::Pending));
+    assert!(
+        J::DownloadingData.can_transition(J::Pending),
+        "restart recovery"
+    );
+    assert!(!J::Pending.can_transition(J::Pending));
     assert_eq!(
         J::Completed.transition(J::Running).unwrap_err().to_string(),
         "illegal job status transition: completed -> running"

@@ -1,0 +1,76 @@
+//! `GET /models`, `GET /market/coverage`, `GET /health`.
+
+use std::sync::Arc;
+
+use ai_trader_core::api::{CoverageResponse, HealthResponse, ModelSummary, ModelsResponse};
+use axum::Json;
+use axum::extract::State;
+
+use crate::app::AppState;
+use crate::clock;
+use crate::config::Provider;
+use crate::worker::blocking;
+
+pub(super) async fn models(State(state): State<Arc<AppState>>) -> Json<ModelsResponse> {
+    let dev = state.deployment().is_dev_mode;
+    let models = state
+        .config
+        .models
+        .iter()
+        .map(|m| {
+            // In DEV every LLM model runs on the mock: say so rather than pretend.
+            let provider = match m.provider() {
+                Provider::Openai if dev => Provider::Mock,
+                other => other,
+            };
+            ModelSummary {
+                name: m.name.clone(),
+                basemodel: m.basemodel.clone(),
+                signature: m.signature.clone(),
+                enabled: m.enabled,
+                provider: provider.as_str().to_owned(),
+                openai_base_url: m.openai_base_url.clone(),
+                has_api_key: m.openai_api_key.as_ref().is_some_and(|k| !k.is_empty()),
+            }
+        })
+        .collect();
+    Json(ModelsResponse {
+        models,
+        deployment: state.deployment(),
+    })
+}
+
+pub(super) async fn coverage(State(state): State<Arc<AppState>>) -> Json<CoverageResponse> {
+    let market = state.market();
+    let availability = market.availability();
+    let tradable_dates = match (availability.first_date, availability.last_date) {
+        (Some(first), Some(last)) => availability.tradable_days(first, last),
+        _ => Vec::new(),
+    };
+    Json(CoverageResponse {
+        symbols: market.coverage(),
+        first_date: availability.first_date,
+        last_date: availability.last_date,
+        tradable_dates,
+        incomplete: availability.incomplete.clone(),
+        synthetic: market.is_synthetic(),
+    })
+}
+
+pub(super) async fn health(State(state): State<Arc<AppState>>) -> Json<HealthResponse> {
+    let store = state.store.clone();
+    let connected = blocking(move || Ok(store.ping())).await.unwrap_or(false);
+    Json(HealthResponse {
+        status: if connected { "healthy" } else { "unhealthy" }.to_owned(),
+        database: if connected {
+            "connected"
+        } else {
+            "disconnected"
+        }
+        .to_owned(),
+        timestamp: clock::timestamp(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        synthetic_market_data: state.market().is_synthetic(),
+        deployment: state.deployment(),
+    })
+}

@@ -1,0 +1,110 @@
+//! The HTTP API: `fn router(state) -> Router`, separate from `main` so handlers are tested
+//! without sockets.
+
+mod catalog;
+pub mod error;
+mod reasoning;
+mod results;
+mod simulate;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+pub use error::{AppError, AppJson, AppQuery};
+
+use crate::app::AppState;
+
+/// Request bodies larger than this are refused (413).
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// The API router.
+pub fn router(state: Arc<AppState>) -> Router {
+    let api = Router::new()
+        .route("/simulate/trigger", post(simulate::trigger))
+        .route("/simulate/preview", post(simulate::preview))
+        .route("/simulate/plan-context", get(simulate::plan_context))
+        .route("/simulate/status/{job_id}", get(simulate::status))
+        .route("/simulate/jobs", get(simulate::jobs))
+        .route("/simulate/cancel/{job_id}", post(simulate::cancel))
+        .route("/results", get(results::results))
+        .route("/reasoning", get(reasoning::reasoning))
+        .route("/models", get(catalog::models))
+        .route("/market/coverage", get(catalog::coverage))
+        .route("/health", get(catalog::health))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(cors(&state.settings.allowed_origins))
+        .layer(TraceLayer::new_for_http());
+    api.with_state(state)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound("Not Found".to_owned())
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::Rejected(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method Not Allowed".to_owned(),
+    )
+}
+
+/// With `AI_TRADER_API_TOKEN` set, every mutating request needs `Authorization: Bearer <token>`.
+async fn require_token(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(token) = state.settings.api_token.as_deref() else {
+        return next.run(request).await;
+    };
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
+        next.run(request).await
+    } else {
+        AppError::Unauthorized(
+            "Missing or invalid bearer token: set Authorization: Bearer <AI_TRADER_API_TOKEN>"
+                .into(),
+        )
+        .into_response()
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION]);
+    if origins.iter().any(|o| o == "*") {
+        layer.allow_origin(Any)
+    } else {
+        let list: Vec<HeaderValue> = origins.iter().filter_map(|o| o.parse().ok()).collect();
+        layer.allow_origin(AllowOrigin::list(list))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,243 @@
+//! `GET /results`: day-centric results valued at the close; range queries add the period
+//! metrics of the core and a buy-and-hold baseline.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use ai_trader_core::Date;
+use ai_trader_core::api::{
+    BaselineResult, DailyMetrics, DayMetadata, DayResult, Holding, ModelRangeResult,
+    PositionSnapshot, Reasoning, ReasoningLevel, ResultItem, ResultsQuery, ResultsResponse,
+    TradeRecord,
+};
+use ai_trader_core::metrics::{self, DailyValue, MetricsInput, buy_and_hold};
+use ai_trader_core::universe::BENCHMARK;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use super::{AppError, AppQuery};
+use crate::app::AppState;
+use crate::clock;
+use crate::store::{DayFilter, DayRow, Store, StoreError};
+use crate::worker::blocking;
+
+fn strict_date(text: &str) -> Result<Date, AppError> {
+    Date::parse(text)
+        .map_err(|_| AppError::BadRequest("Invalid date format. Expected YYYY-MM-DD".into()))
+}
+
+/// The reference's date resolution: none → the lookback window; one → a single date.
+fn resolve_dates(
+    query: &ResultsQuery,
+    lookback: u32,
+    today: Date,
+) -> Result<(Date, Date), AppError> {
+    let (start, end) = match (query.start_date.as_deref(), query.end_date.as_deref()) {
+        (None, None) => return Ok((today.add_days(-i64::from(lookback)), today)),
+        (Some(s), None) => (strict_date(s)?, strict_date(s)?),
+        (None, Some(e)) => (strict_date(e)?, strict_date(e)?),
+        (Some(s), Some(e)) => (strict_date(s)?, strict_date(e)?),
+    };
+    if start > end {
+        return Err(AppError::BadRequest(
+            "start_date must be <= end_date".into(),
+        ));
+    }
+    if start > today || end > today {
+        return Err(AppError::BadRequest("Cannot query future dates".into()));
+    }
+    Ok((start, end))
+}
+
+fn snapshot(holdings: &BTreeMap<String, u64>, cash: f64, portfolio_value: f64) -> PositionSnapshot {
+    PositionSnapshot {
+        holdings: holdings
+            .iter()
+            .map(|(s, q)| Holding {
+                symbol: s.clone(),
+                quantity: *q,
+            })
+            .collect(),
+        cash,
+        portfolio_value,
+    }
+}
+
+pub(super) async fn results(
+    State(state): State<Arc<AppState>>,
+    AppQuery(query): AppQuery<ResultsQuery>,
+) -> Result<Json<ResultsResponse>, AppError> {
+    if query.date.is_some() {
+        return Err(AppError::Rejected(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Parameter 'date' has been removed. Use 'start_date' and/or 'end_date' instead.".into(),
+        ));
+    }
+    let (start, end) = resolve_dates(&query, state.settings.results_lookback_days, clock::today())?;
+    let filter = DayFilter {
+        job_id: query.job_id.clone().filter(|j| !j.is_empty()),
+        model: query.model.clone().filter(|m| !m.is_empty()),
+        start: Some(start),
+        end: Some(end),
+        // A job's own days are shown even when a later run superseded them.
+        current_only: query.job_id.as_deref().is_none_or(str::is_empty),
+    };
+    let store = state.store.clone();
+    let market = state.market();
+    let initial_cash = state.config.agent_config.initial_cash;
+    let level = query.reasoning;
+    let results = blocking(move || {
+        let rows = store.trading_days(&filter)?;
+        if start == end {
+            rows.iter()
+                .map(|row| {
+                    day_result(store.as_ref(), row, level).map(|d| ResultItem::Day(Box::new(d)))
+                })
+                .collect()
+        } else {
+            range_results(store.as_ref(), &market, &rows, initial_cash)
+        }
+    })
+    .await?;
+    if results.is_empty() {
+        return Err(AppError::NotFound(
+            "No trading data found for the specified filters".into(),
+        ));
+    }
+    Ok(Json(ResultsResponse {
+        count: results.len() as u32,
+        results,
+    }))
+}
+
+fn day_result(
+    store: &dyn Store,
+    row: &DayRow,
+    level: ReasoningLevel,
+) -> Result<DayResult, StoreError> {
+    let starting_holdings = store
+        .previous_day(&row.model, row.date)?
+        .map(|p| p.holdings)
+        .unwrap_or_default();
+    let holdings = store.day_holdings(row.id)?;
+    let trades = store
+        .day_actions(row.id)?
+        .into_iter()
+        .map(|a| TradeRecord {
+            action_type: a.side,
+            symbol: a.symbol,
+            quantity: a.quantity,
+            price: a.price,
+            created_at: a.created_at,
+        })
+        .collect();
+    let reasoning = match level {
+        ReasoningLevel::None => None,
+        ReasoningLevel::Summary => row.reasoning_summary.clone().map(Reasoning::Summary),
+        ReasoningLevel::Full => Some(Reasoning::Full(store.day_messages(row.id)?)),
+    };
+    Ok(DayResult {
+        date: row.date,
+        model: row.model.clone(),
+        job_id: row.job_id.clone(),
+        starting_position: snapshot(
+            &starting_holdings,
+            row.starting_cash,
+            row.starting_portfolio_value,
+        ),
+        daily_metrics: DailyMetrics {
+            profit: row.daily_profit,
+            return_pct: row.daily_return_pct,
+            days_since_last_trading: row.days_since_last_trading,
+        },
+        trades,
+        final_position: snapshot(&holdings, row.ending_cash, row.ending_portfolio_value),
+        metadata: DayMetadata {
+            total_actions: row.total_actions,
+            session_duration_seconds: row.session_duration_seconds,
+            completed_at: row.completed_at.clone(),
+            carried_prices: row.carried_prices.clone(),
+            token_usage: row.usage,
+        },
+        reasoning,
+    })
+}
+
+fn range_results(
+    store: &dyn Store,
+    market: &crate::market::MarketData,
+    rows: &[DayRow],
+    initial_cash: f64,
+) -> Result<Vec<ResultItem>, StoreError> {
+    let mut by_model: BTreeMap<&str, Vec<&DayRow>> = BTreeMap::new();
+    for row in rows {
+        by_model.entry(row.model.as_str()).or_default().push(row);
+    }
+    let mut out = Vec::new();
+    for (model, days) in by_model {
+        let values: Vec<DailyValue> = days
+            .iter()
+            .map(|d| DailyValue {
+                date: d.date,
+                portfolio_value: d.ending_portfolio_value,
+            })
+            .collect();
+        let mut traded_value = 0.0;
+        let mut trades = 0;
+        for day in &days {
+            for action in store.day_actions(day.id)? {
+                traded_value += action.quantity as f64 * action.price;
+                trades += 1;
+            }
+        }
+        let starting_value = days
+            .first()
+            .map_or(initial_cash, |d| d.starting_portfolio_value);
+        let period_metrics = metrics::compute(&MetricsInput {
+            starting_value,
+            daily_values: values.clone(),
+            number_of_trades: trades,
+            traded_value,
+            risk_free_rate: 0.0,
+        });
+        let baseline = baseline(market, &values, starting_value);
+        out.push(ResultItem::Range(Box::new(ModelRangeResult {
+            model: model.to_owned(),
+            start_date: values[0].date,
+            end_date: values[values.len() - 1].date,
+            daily_portfolio_values: values,
+            period_metrics,
+            baseline,
+        })));
+    }
+    Ok(out)
+}
+
+/// Buy-and-hold of the benchmark over the model's days, starting from the same value.
+fn baseline(
+    market: &crate::market::MarketData,
+    values: &[DailyValue],
+    starting_value: f64,
+) -> Option<BaselineResult> {
+    let days: Vec<(Date, f64, f64)> = values
+        .iter()
+        .map(|v| {
+            market
+                .bar(BENCHMARK, v.date)
+                .map(|b| (v.date, b.open, b.close))
+        })
+        .collect::<Option<_>>()?;
+    let series = buy_and_hold(starting_value, &days);
+    let period_metrics = metrics::compute(&MetricsInput {
+        starting_value,
+        daily_values: series.clone(),
+        number_of_trades: u32::from(!series.is_empty()),
+        ..MetricsInput::default()
+    });
+    Some(BaselineResult {
+        symbol: BENCHMARK.to_owned(),
+        daily_portfolio_values: series,
+        period_metrics,
+    })
+}

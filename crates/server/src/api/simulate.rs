@@ -1,0 +1,221 @@
+//! `/simulate/*`: jobs are the plan. Trigger and preview call the same core planner with the same
+//! context; trigger does it inside the store's write transaction and stores the plan as the job.
+
+use std::sync::Arc;
+
+use ai_trader_core::api::{
+    CancelResponse, JobDetail, JobStatusResponse, JobSummary, JobsQuery, JobsResponse,
+    PlanContextQuery, TriggerRequest, TriggerResponse, trigger_message,
+};
+use ai_trader_core::{Date, JobStatus, Plan, PlanContext, plan};
+use axum::Json;
+use axum::extract::{Path, State};
+
+use super::{AppError, AppJson, AppQuery};
+use crate::app::AppState;
+use crate::clock;
+use crate::store::{JobRecord, NewJob};
+use crate::worker::blocking;
+
+pub(super) async fn trigger(
+    State(state): State<Arc<AppState>>,
+    AppJson(request): AppJson<TriggerRequest>,
+) -> Result<Json<TriggerResponse>, AppError> {
+    let job = NewJob {
+        job_id: uuid::Uuid::new_v4().to_string(),
+        created_at: clock::timestamp(),
+        request_json: serde_json::to_string(&request).unwrap_or_default(),
+    };
+    let job_id = job.job_id.clone();
+    let planner_state = state.clone();
+    let store = state.store.clone();
+    let planned = blocking(move || {
+        store.create_job(&job, &mut |snapshot| {
+            plan(
+                &request,
+                &planner_state.plan_context(snapshot.clone(), None),
+            )
+        })
+    })
+    .await??;
+    tracing::info!(
+        job_id,
+        run = planned.totals.run,
+        skipped = planned.totals.skipped,
+        "job created"
+    );
+    state.worker.spawn(job_id.clone());
+    Ok(Json(TriggerResponse {
+        job_id,
+        status: JobStatus::Pending,
+        total_model_days: planned.totals.total_model_days,
+        message: trigger_message(&planned),
+        warnings: planned.warnings,
+        deployment: state.deployment(),
+    }))
+}
+
+pub(super) async fn preview(
+    State(state): State<Arc<AppState>>,
+    AppJson(request): AppJson<TriggerRequest>,
+) -> Result<Json<Plan>, AppError> {
+    let store = state.store.clone();
+    let snapshot = blocking(move || store.planning_state()).await?;
+    Ok(Json(plan(&request, &state.plan_context(snapshot, None))?))
+}
+
+fn query_date(field: &str, value: Option<&str>) -> Result<Option<Date>, AppError> {
+    match value.filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(text) => Date::parse(text)
+            .map(Some)
+            .map_err(|e| AppError::BadRequest(format!("{e} (field {field})"))),
+    }
+}
+
+pub(super) async fn plan_context(
+    State(state): State<Arc<AppState>>,
+    AppQuery(query): AppQuery<PlanContextQuery>,
+) -> Result<Json<PlanContext>, AppError> {
+    let end = query_date("end_date", query.end_date.as_deref())?.unwrap_or_else(clock::today);
+    let start = query_date("start_date", query.start_date.as_deref())?
+        .unwrap_or_else(|| end.add_days(-i64::from(state.settings.max_simulation_days)));
+    if start > end {
+        return Err(AppError::BadRequest(format!(
+            "start_date ({start}) must be <= end_date ({end})"
+        )));
+    }
+    let store = state.store.clone();
+    let mut snapshot = blocking(move || store.planning_state()).await?;
+    if let Some(models) = query.models.as_deref().filter(|m| !m.trim().is_empty()) {
+        let wanted: Vec<&str> = models.split(',').map(str::trim).collect();
+        snapshot
+            .history
+            .retain(|model, _| wanted.contains(&model.as_str()));
+    }
+    Ok(Json(state.plan_context(snapshot, Some((start, end)))))
+}
+
+fn not_found(job_id: &str) -> AppError {
+    AppError::NotFound(format!("Job {job_id} not found"))
+}
+
+async fn load_job(state: &AppState, job_id: &str) -> Result<JobRecord, AppError> {
+    let store = state.store.clone();
+    let id = job_id.to_owned();
+    blocking(move || store.job(&id))
+        .await?
+        .ok_or_else(|| not_found(job_id))
+}
+
+pub(super) async fn status(
+    State(state): State<Arc<AppState>>,
+    Path(job_id): Path<String>,
+) -> Result<Json<JobStatusResponse>, AppError> {
+    let job = load_job(&state, &job_id).await?;
+    let store = state.store.clone();
+    let id = job_id.clone();
+    let details = blocking(move || store.details(&id)).await?;
+    Ok(Json(JobStatusResponse {
+        job_id: job.job_id,
+        status: job.status,
+        progress: job.progress,
+        date_range: job.date_range,
+        models: job.models,
+        created_at: job.created_at,
+        started_at: job.started_at,
+        completed_at: job.completed_at,
+        total_duration_seconds: job.total_duration_seconds,
+        error: job.error,
+        details: details
+            .into_iter()
+            .map(|d| JobDetail {
+                date: d.date,
+                model: d.model,
+                status: d.status,
+                error: d.error,
+                skip_reason: d.skip_reason,
+                started_at: d.started_at,
+                completed_at: d.completed_at,
+                duration_seconds: d.duration_seconds,
+            })
+            .collect(),
+        warnings: Some(job.warnings),
+        token_usage: job.token_usage,
+        deployment: state.deployment(),
+    }))
+}
+
+/// Default and maximum page sizes of the job list.
+const DEFAULT_PAGE: u32 = 20;
+const MAX_PAGE: u32 = 200;
+
+pub(super) async fn jobs(
+    State(state): State<Arc<AppState>>,
+    AppQuery(query): AppQuery<JobsQuery>,
+) -> Result<Json<JobsResponse>, AppError> {
+    let limit = query.limit.unwrap_or(DEFAULT_PAGE);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(AppError::BadRequest(format!(
+            "limit must be between 1 and {MAX_PAGE} (got {limit})"
+        )));
+    }
+    let offset = query.offset.unwrap_or(0);
+    let store = state.store.clone();
+    let (jobs, total) = blocking(move || store.list_jobs(query.status, limit, offset)).await?;
+    Ok(Json(JobsResponse {
+        jobs: jobs
+            .into_iter()
+            .map(|j| JobSummary {
+                start_date: j.date_range.first().copied().unwrap_or_default(),
+                end_date: j.date_range.last().copied().unwrap_or_default(),
+                job_id: j.job_id,
+                status: j.status,
+                models: j.models,
+                progress: j.progress,
+                created_at: j.created_at,
+                started_at: j.started_at,
+                completed_at: j.completed_at,
+                total_duration_seconds: j.total_duration_seconds,
+                error: j.error,
+            })
+            .collect(),
+        total,
+        limit,
+        offset,
+    }))
+}
+
+pub(super) async fn cancel(
+    State(state): State<Arc<AppState>>,
+    Path(job_id): Path<String>,
+) -> Result<Json<CancelResponse>, AppError> {
+    let store = state.store.clone();
+    let id = job_id.clone();
+    let outcome = blocking(move || store.cancel_job(&id))
+        .await?
+        .ok_or_else(|| not_found(&job_id))?;
+    if outcome.already_terminal {
+        return Err(AppError::BadRequest(format!(
+            "Job {job_id} has already finished with status {}: nothing to cancel",
+            outcome.status
+        )));
+    }
+    let message = if outcome.running > 0 {
+        format!(
+            "Cancelling: {} pending model-days skipped; {} running model-days will finish first",
+            outcome.cancelled_model_days, outcome.running
+        )
+    } else {
+        format!(
+            "Cancelled: {} pending model-days skipped",
+            outcome.cancelled_model_days
+        )
+    };
+    Ok(Json(CancelResponse {
+        job_id,
+        status: outcome.status,
+        cancelled_model_days: outcome.cancelled_model_days,
+        message,
+    }))
+}

@@ -1,0 +1,283 @@
+//! The `ai-trader` command line.
+
+#![allow(clippy::print_stdout)] // a CLI prints its results
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ai_trader_core::{JobStatus, PlanRequest, plan};
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::app::AppState;
+use crate::config::{Env, FileConfig, Settings};
+use crate::market::{PriceSource, read_alpha_vantage_dir};
+use crate::store::sqlite::SqliteStore;
+use crate::store::{DayFilter, NewJob, Store};
+use crate::{api, clock};
+
+/// AI-Trader: AI trading competitions on historical NASDAQ-100 data.
+#[derive(Parser)]
+#[command(
+    name = "ai-trader",
+    version,
+    after_help = "Examples:\n  \
+        DEPLOYMENT_MODE=DEV ai-trader serve            # demo: mock models, synthetic market, no key\n  \
+        ai-trader serve --config configs/config.json --port 8080\n  \
+        ai-trader import-prices ../shared/data/nasdaq100\n  \
+        ai-trader run --start 2025-10-01 --end 2025-10-10 --models mock-trader,buy-and-hold-qqq"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Log as JSON lines instead of human-readable text.
+    #[arg(long, global = true)]
+    log_json: bool,
+}
+
+#[derive(clap::Args, Clone)]
+struct Common {
+    /// The SQLite database (DEV mode adds `_dev`).
+    #[arg(long, env = "AI_TRADER_DATABASE")]
+    database: Option<PathBuf>,
+    /// A config file in the reference's JSON shape (default: built-in mock models and baselines).
+    #[arg(long, env = "AI_TRADER_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP API.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to bind.
+        #[arg(long, env = "API_HOST", default_value = "127.0.0.1")]
+        host: String,
+        /// Port to bind (0 picks a free one).
+        #[arg(long, env = "API_PORT", default_value_t = 8080)]
+        port: u16,
+    },
+    /// Import Alpha Vantage daily JSON files (daily_prices_<SYM>.json) from a directory.
+    ImportPrices {
+        #[command(flatten)]
+        common: Common,
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// Run one job in the foreground and print its results.
+    Run {
+        #[command(flatten)]
+        common: Common,
+        /// First date (omit for resume mode).
+        #[arg(long)]
+        start: Option<String>,
+        /// Last date.
+        #[arg(long)]
+        end: String,
+        /// Comma-separated model signatures (default: every enabled model).
+        #[arg(long, value_delimiter = ',')]
+        models: Vec<String>,
+        /// Re-run completed model-days.
+        #[arg(long)]
+        replace_existing: bool,
+    },
+}
+
+/// Runs the command line; the exit code is 1 on any error.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_json);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn load(common: &Common) -> anyhow::Result<(Settings, FileConfig)> {
+    let lookup = |name: &str| std::env::var(name).ok();
+    let settings = Env(&lookup).settings(common.database.clone())?;
+    let config = match &common.config {
+        Some(path) => FileConfig::load(path)?,
+        None => FileConfig::builtin(),
+    };
+    Ok((settings, config))
+}
+
+async fn dispatch(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { common, host, port } => serve(&common, &host, port).await,
+        Command::ImportPrices { common, dir } => import_prices(&common, &dir),
+        Command::Run {
+            common,
+            start,
+            end,
+            models,
+            replace_existing,
+        } => {
+            let request = PlanRequest {
+                start_date: start,
+                end_date: end,
+                models: (!models.is_empty()).then_some(models),
+                replace_existing,
+            };
+            run(&common, request).await
+        }
+    }
+}
+
+async fn serve(common: &Common, host: &str, port: u16) -> anyhow::Result<()> {
+    let (settings, config) = load(common)?;
+    let state = AppState::open(settings, config)?;
+    let resumed = state.recover().await?;
+    let addr: SocketAddr = format!("{host}:{port}")
+        .parse()
+        .with_context(|| format!("bad address {host}:{port}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot bind {addr}"))?;
+    let local = listener.local_addr()?;
+    let market = state.market();
+    // The one line scripts and people wait for.
+    println!(
+        "AI-Trader listening on http://{local} ({} mode, {} market data, {} models, {resumed} jobs resumed)",
+        state.settings.mode_name(),
+        if market.is_synthetic() {
+            "synthetic demo"
+        } else if market.is_empty() {
+            "no"
+        } else {
+            "imported"
+        },
+        state.config.models.len(),
+    );
+    axum::serve(listener, api::router(state))
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn import_prices(common: &Common, dir: &std::path::Path) -> anyhow::Result<()> {
+    let (settings, _) = load(common)?;
+    let files = read_alpha_vantage_dir(dir)?;
+    let store = SqliteStore::open(&settings.database)?;
+    let rows: Vec<(String, crate::market::Bar)> = files
+        .iter()
+        .flat_map(|(symbol, bars)| bars.iter().map(|b| (symbol.clone(), *b)))
+        .collect();
+    let written = store.insert_prices(&rows, PriceSource::Imported)?;
+    println!(
+        "Imported {written} bars of {} symbols into {}",
+        files.len(),
+        settings.database.display()
+    );
+    Ok(())
+}
+
+async fn run(common: &Common, request: PlanRequest) -> anyhow::Result<()> {
+    let (settings, config) = load(common)?;
+    let state: Arc<AppState> = AppState::open(settings, config)?;
+    let job = NewJob {
+        job_id: uuid::Uuid::new_v4().to_string(),
+        created_at: clock::timestamp(),
+        request_json: serde_json::to_string(&request)?,
+    };
+    let planner = state.clone();
+    let planned = state.store.create_job(&job, &mut |snapshot| {
+        plan(&request, &planner.plan_context(snapshot.clone(), None))
+    })??;
+    for warning in &planned.warnings {
+        eprintln!("warning: {warning}");
+    }
+    eprintln!(
+        "job {}: {} model-days to run, {} skipped",
+        job.job_id, planned.totals.run, planned.totals.skipped
+    );
+    let handle = state.worker.spawn(job.job_id.clone());
+    let total = planned.totals.total_model_days.max(1);
+    loop {
+        let record = state.store.job(&job.job_id)?.context("job vanished")?;
+        let p = record.progress;
+        let done = p.completed + p.failed + p.skipped;
+        let width = 30;
+        let filled = (done * width / total) as usize;
+        eprint!(
+            "\r[{}{}] {done}/{total} model-days ({} failed)",
+            "#".repeat(filled),
+            "-".repeat(width as usize - filled),
+            p.failed
+        );
+        if record.status.is_terminal() {
+            eprintln!();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    handle.await.ok();
+    let record = state.store.job(&job.job_id)?.context("job vanished")?;
+    print_results(state.store.as_ref(), &job.job_id, record.status)
+}
+
+fn print_results(store: &dyn Store, job_id: &str, status: JobStatus) -> anyhow::Result<()> {
+    let days = store.trading_days(&DayFilter {
+        job_id: Some(job_id.to_owned()),
+        ..DayFilter::default()
+    })?;
+    println!("job {job_id}: {status}");
+    println!(
+        "{:<24} {:>5} {:>14} {:>14} {:>9} {:>7}",
+        "model", "days", "start value", "end value", "return", "trades"
+    );
+    let mut models: Vec<&str> = days.iter().map(|d| d.model.as_str()).collect();
+    models.dedup();
+    for model in models {
+        let rows: Vec<_> = days.iter().filter(|d| d.model == model).collect();
+        let (first, last) = (rows[0], rows[rows.len() - 1]);
+        let start = first.starting_portfolio_value;
+        let end = last.ending_portfolio_value;
+        let trades: u32 = rows.iter().map(|d| d.total_actions).sum();
+        let ret = if start > 0.0 {
+            (end / start - 1.0) * 100.0
+        } else {
+            0.0
+        };
+        println!(
+            "{model:<24} {:>5} {start:>14.2} {end:>14.2} {ret:>8.2}% {trades:>7}",
+            rows.len()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,134 @@
+use std::collections::HashMap;
+
+use super::*;
+
+fn parse(text: &str) -> Result<FileConfig, String> {
+    FileConfig::parse(Path::new("configs/test.json"), text).map_err(|e| e.to_string())
+}
+
+const VALID: &str = r#"{
+  "agent_type": "BaseAgent",
+  "date_range": {"init_date": "2025-10-01", "end_date": "2025-10-31"},
+  "models": [
+    {"name": "GPT-5", "basemodel": "openai/gpt-5", "signature": "gpt-5", "enabled": true,
+     "openai_base_url": "https://openrouter.ai/api/v1", "openai_api_key": "sk-secret"},
+    {"name": "Mock", "basemodel": "mock/x", "signature": "mock", "enabled": false, "provider": "mock"}
+  ],
+  "agent_config": {"max_steps": 30, "max_retries": 3, "base_delay": 1.0, "initial_cash": 10000.0},
+  "log_config": {"log_path": "./data/agent_data"}
+}"#;
+
+#[test]
+fn reference_shape_parses() {
+    let config = parse(VALID).unwrap();
+    assert_eq!(config.models.len(), 2);
+    assert_eq!(config.models[0].provider(), Provider::Openai);
+    assert_eq!(config.models[1].provider(), Provider::Mock);
+    assert_eq!(config.agent_config.max_steps, 30);
+    let debug = format!("{config:?}");
+    assert!(
+        !debug.contains("sk-secret") && debug.contains("[redacted]"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn errors_name_the_file_and_the_field() {
+    let cases = [
+        (
+            "{",
+            "config file configs/test.json: (root): EOF while parsing an object",
+        ),
+        (
+            r#"{"models": 3}"#,
+            "config file configs/test.json: models: invalid type: integer `3`, expected a sequence",
+        ),
+        (
+            r#"{"models": []}"#,
+            "config file configs/test.json: models: must be a non-empty array",
+        ),
+        (
+            r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": "yes"}]}"#,
+            "config file configs/test.json: models[0].enabled: invalid type: string \"yes\", expected a boolean",
+        ),
+        (
+            r#"{"models": [{"name": "a", "basemodel": "b", "enabled": true}]}"#,
+            "config file configs/test.json: models[0]: missing field `signature`",
+        ),
+        (
+            r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": true},
+                          {"name": "a", "basemodel": "b", "signature": "s", "enabled": true}]}"#,
+            "config file configs/test.json: models[1].signature: duplicate model signature: s",
+        ),
+        (
+            r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": false}]}"#,
+            "config file configs/test.json: models: at least one model must be enabled",
+        ),
+        (
+            r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": true, "provider": "claude"}]}"#,
+            "config file configs/test.json: models[0].provider: unknown variant `claude`, expected one of `openai`, `mock`, `buy_and_hold`, `equal_weight`",
+        ),
+        (
+            r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": true}], "agent_config": {"initial_cash": -5}}"#,
+            "config file configs/test.json: agent_config.initial_cash: must be > 0",
+        ),
+        (
+            r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": true}], "agent_config": {"max_steps": 0}}"#,
+            "config file configs/test.json: agent_config.max_steps: must be > 0",
+        ),
+    ];
+    for (text, expected) in cases {
+        let error = parse(text).unwrap_err();
+        // serde adds the position (" at line 1 column 79"); the field and the problem come first.
+        let without_position = error.split(" at line ").next().unwrap();
+        assert_eq!(without_position, expected, "{text}");
+    }
+}
+
+#[test]
+fn builtin_config_is_valid_and_keyless() {
+    let builtin = FileConfig::builtin();
+    let text = serde_json::to_string(&builtin).unwrap();
+    assert_eq!(parse(&text).unwrap(), builtin);
+    assert!(builtin.models.iter().all(|m| m.openai_api_key.is_none()));
+}
+
+#[test]
+fn settings_from_env() {
+    let env: HashMap<&str, &str> = HashMap::from([
+        ("DEPLOYMENT_MODE", "dev"),
+        ("MAX_SIMULATION_DAYS", "60"),
+        ("ALLOWED_ORIGINS", "http://a.test, http://b.test"),
+        ("PRESERVE_DEV_DATA", "TRUE"),
+    ]);
+    let lookup = |k: &str| env.get(k).map(|v| (*v).to_owned());
+    let settings = Env(&lookup).settings(None).unwrap();
+    assert_eq!(settings.mode, DeploymentMode::Dev);
+    assert_eq!(settings.database, PathBuf::from("data/jobs_dev.db"));
+    assert_eq!(settings.max_simulation_days, 60);
+    assert!(settings.preserve_dev_data && settings.demo_market && settings.resume_interrupted_jobs);
+    assert_eq!(settings.allowed_origins, ["http://a.test", "http://b.test"]);
+
+    let bad = HashMap::from([("MAX_SIMULATION_DAYS", "thirty")]);
+    let lookup = |k: &str| bad.get(k).map(|v| (*v).to_owned());
+    assert_eq!(
+        Env(&lookup).settings(None).unwrap_err().to_string(),
+        "environment variable MAX_SIMULATION_DAYS=\"thirty\": expected a whole number > 0"
+    );
+}
+
+#[test]
+fn dev_paths_are_idempotent() {
+    assert_eq!(
+        dev_path(Path::new("data/jobs.db")),
+        PathBuf::from("data/jobs_dev.db")
+    );
+    assert_eq!(
+        dev_path(Path::new("data/jobs_dev.db")),
+        PathBuf::from("data/jobs_dev.db")
+    );
+    assert_eq!(
+        dev_path(Path::new("x.sqlite")),
+        PathBuf::from("x.sqlite_dev")
+    );
+}

@@ -1,0 +1,144 @@
+//! Persistence behind a trait, so that handlers and the worker do not know the database. The
+//! SQLite implementation is the default; a PostgreSQL one can be added beside it.
+//!
+//! Every method is blocking: async callers run them on the blocking pool (see `AppState::db`).
+
+mod records;
+pub mod sqlite;
+
+use std::collections::BTreeMap;
+
+use ai_trader_core::job::TransitionError;
+use ai_trader_core::planner::{ActiveJob, ModelHistory};
+use ai_trader_core::{Date, JobStatus, Plan, PlanError};
+
+pub use records::{
+    ActionRow, CancelOutcome, CompletedDay, DayFilter, DayRow, DetailRecord, JobRecord, NewJob,
+    PreviousDay,
+};
+
+use crate::market::{Bar, MarketData, PriceSource};
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A status change the state machine forbids.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    /// Stored data that cannot be read back.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+}
+
+/// What the planner needs from the store, read in one consistent snapshot.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlanningState {
+    /// Each model's current completed days.
+    pub history: BTreeMap<String, ModelHistory>,
+    /// Jobs holding their models.
+    pub active_jobs: Vec<ActiveJob>,
+}
+
+/// The planner run inside [`Store::create_job`]'s transaction.
+pub type PlanFn<'a> = dyn FnMut(&PlanningState) -> Result<Plan, PlanError> + 'a;
+
+/// Everything the server stores.
+pub trait Store: Send + Sync + 'static {
+    /// Whether the database answers.
+    fn ping(&self) -> bool;
+
+    /// The planning state (history and active jobs).
+    fn planning_state(&self) -> Result<PlanningState, StoreError>;
+
+    /// Plans and creates a job atomically: the state is read and the job inserted in one
+    /// write transaction, so two triggers cannot both take the same model.
+    fn create_job(
+        &self,
+        job: &NewJob,
+        plan: &mut PlanFn<'_>,
+    ) -> Result<Result<Plan, PlanError>, StoreError>;
+
+    /// One job with its progress.
+    fn job(&self, job_id: &str) -> Result<Option<JobRecord>, StoreError>;
+
+    /// A job's details, ordered by date then model.
+    fn details(&self, job_id: &str) -> Result<Vec<DetailRecord>, StoreError>;
+
+    /// Jobs newest first, and how many match.
+    fn list_jobs(
+        &self,
+        status: Option<JobStatus>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Vec<JobRecord>, u32), StoreError>;
+
+    /// Ids of jobs in `pending`, `downloading_data` or `running`.
+    fn active_job_ids(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Moves a job to `to` through the state machine; returns the new status.
+    fn set_job_status(
+        &self,
+        job_id: &str,
+        to: JobStatus,
+        error: Option<&str>,
+    ) -> Result<JobStatus, StoreError>;
+
+    /// `pending → running` for a model-day; `false` when it is no longer pending (cancelled).
+    fn start_detail(&self, job_id: &str, date: Date, model: &str) -> Result<bool, StoreError>;
+
+    /// Marks a model-day failed; nothing else is written.
+    fn fail_detail(
+        &self,
+        job_id: &str,
+        date: Date,
+        model: &str,
+        error: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Commits a finished model-day in one transaction: its trading day, holdings, trades,
+    /// conversation and usage, the supersession of the model's later days from other jobs, and
+    /// the detail's `completed` status.
+    fn commit_day(&self, day: &CompletedDay) -> Result<(), StoreError>;
+
+    /// Sets the final status when every detail is terminal; returns it.
+    fn finish_job_if_done(&self, job_id: &str) -> Result<Option<JobStatus>, StoreError>;
+
+    /// Cancels a job: pending details become skipped `cancelled`; `None` for an unknown job.
+    fn cancel_job(&self, job_id: &str) -> Result<Option<CancelOutcome>, StoreError>;
+
+    /// Start-up recovery of jobs a crash left active. With `resume`, their running details go
+    /// back to pending and their ids are returned to be run again; otherwise they end as in the
+    /// reference (`partial`/`failed`).
+    fn recover_interrupted(&self, resume: bool) -> Result<Vec<String>, StoreError>;
+
+    /// The model's latest current trading day before `date`, across jobs.
+    fn previous_day(&self, model: &str, date: Date) -> Result<Option<PreviousDay>, StoreError>;
+
+    /// Trading days matching a filter, ordered by model then date.
+    fn trading_days(&self, filter: &DayFilter) -> Result<Vec<DayRow>, StoreError>;
+
+    /// A trading day's ending holdings, by symbol.
+    fn day_holdings(&self, day_id: i64) -> Result<BTreeMap<String, u64>, StoreError>;
+
+    /// A trading day's trades in order.
+    fn day_actions(&self, day_id: i64) -> Result<Vec<ActionRow>, StoreError>;
+
+    /// A trading day's conversation in order.
+    fn day_messages(
+        &self,
+        day_id: i64,
+    ) -> Result<Vec<ai_trader_core::api::ConversationMessage>, StoreError>;
+
+    /// Inserts or replaces prices; returns how many rows were written.
+    fn insert_prices(
+        &self,
+        rows: &[(String, Bar)],
+        source: PriceSource,
+    ) -> Result<usize, StoreError>;
+
+    /// Every stored price.
+    fn load_market(&self) -> Result<MarketData, StoreError>;
+}

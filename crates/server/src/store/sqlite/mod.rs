@@ -1,0 +1,257 @@
+//! The SQLite store: one file, WAL, foreign keys on, a busy timeout, and a small pool of
+//! connections so readers do not wait for each other.
+
+mod days;
+mod jobs;
+mod prices;
+mod schema;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use ai_trader_core::api::ConversationMessage;
+use ai_trader_core::{Date, JobStatus, Plan, PlanError};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::{
+    ActionRow, CancelOutcome, CompletedDay, DayFilter, DayRow, DetailRecord, JobRecord, NewJob,
+    PlanFn, PlanningState, PreviousDay, Store, StoreError,
+};
+use crate::market::{Bar, MarketData, PriceSource};
+
+/// Connections kept open for reuse.
+const POOL_SIZE: usize = 8;
+
+/// A SQLite database file.
+pub struct SqliteStore {
+    path: PathBuf,
+    pool: Mutex<Vec<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and applies migrations.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Corrupt(format!("cannot create {}: {e}", parent.display()))
+            })?;
+        }
+        let store = Self {
+            path: path.to_owned(),
+            pool: Mutex::new(Vec::new()),
+        };
+        let mut conn = store.connect()?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        schema::migrate(&mut conn)?;
+        store.release(conn);
+        Ok(store)
+    }
+
+    /// Deletes the database file and its WAL companions (DEV mode reset).
+    pub fn delete_files(path: &Path) -> std::io::Result<()> {
+        for suffix in ["", "-wal", "-shm"] {
+            let file = PathBuf::from(format!("{}{suffix}", path.display()));
+            match std::fs::remove_file(&file) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn connect(&self) -> Result<Connection, StoreError> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(conn)
+    }
+
+    fn acquire(&self) -> Result<Connection, StoreError> {
+        let pooled = self.pool.lock().map_or(None, |mut pool| pool.pop());
+        match pooled {
+            Some(conn) => Ok(conn),
+            None => self.connect(),
+        }
+    }
+
+    fn release(&self, conn: Connection) {
+        if let Ok(mut pool) = self.pool.lock()
+            && pool.len() < POOL_SIZE
+        {
+            pool.push(conn);
+        }
+    }
+
+    /// Runs `f` on a pooled connection.
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let conn = self.acquire()?;
+        let result = f(&conn);
+        self.release(conn);
+        result
+    }
+
+    /// Runs `f` in a write transaction (`BEGIN IMMEDIATE`), committing on success.
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.acquire()?;
+        let result = (|| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        self.release(conn);
+        result
+    }
+}
+
+impl Store for SqliteStore {
+    fn ping(&self) -> bool {
+        self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
+            .is_ok()
+    }
+
+    fn planning_state(&self) -> Result<PlanningState, StoreError> {
+        self.read(jobs::planning_state)
+    }
+
+    fn create_job(
+        &self,
+        job: &NewJob,
+        plan: &mut PlanFn<'_>,
+    ) -> Result<Result<Plan, PlanError>, StoreError> {
+        self.write(|tx| {
+            let state = jobs::planning_state(tx)?;
+            match plan(&state) {
+                Err(e) => Ok(Err(e)),
+                Ok(plan) => {
+                    jobs::insert_job(tx, job, &plan)?;
+                    Ok(Ok(plan))
+                }
+            }
+        })
+    }
+
+    fn job(&self, job_id: &str) -> Result<Option<JobRecord>, StoreError> {
+        self.read(|c| jobs::job(c, job_id))
+    }
+
+    fn details(&self, job_id: &str) -> Result<Vec<DetailRecord>, StoreError> {
+        self.read(|c| jobs::details(c, job_id))
+    }
+
+    fn list_jobs(
+        &self,
+        status: Option<JobStatus>,
+        limit: u32,
+        offset: u32,
+    ) -> Result<(Vec<JobRecord>, u32), StoreError> {
+        self.read(|c| jobs::list(c, status, limit, offset))
+    }
+
+    fn active_job_ids(&self) -> Result<Vec<String>, StoreError> {
+        self.read(jobs::active_ids)
+    }
+
+    fn set_job_status(
+        &self,
+        job_id: &str,
+        to: JobStatus,
+        error: Option<&str>,
+    ) -> Result<JobStatus, StoreError> {
+        self.write(|tx| jobs::set_status(tx, job_id, to, error))
+    }
+
+    fn start_detail(&self, job_id: &str, date: Date, model: &str) -> Result<bool, StoreError> {
+        self.write(|tx| jobs::start_detail(tx, job_id, date, model))
+    }
+
+    fn fail_detail(
+        &self,
+        job_id: &str,
+        date: Date,
+        model: &str,
+        error: &str,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| jobs::fail_detail(tx, job_id, date, model, error))
+    }
+
+    fn commit_day(&self, day: &CompletedDay) -> Result<(), StoreError> {
+        self.write(|tx| days::commit(tx, day))
+    }
+
+    fn finish_job_if_done(&self, job_id: &str) -> Result<Option<JobStatus>, StoreError> {
+        self.write(|tx| jobs::finish_if_done(tx, job_id))
+    }
+
+    fn cancel_job(&self, job_id: &str) -> Result<Option<CancelOutcome>, StoreError> {
+        self.write(|tx| jobs::cancel(tx, job_id))
+    }
+
+    fn recover_interrupted(&self, resume: bool) -> Result<Vec<String>, StoreError> {
+        self.write(|tx| jobs::recover(tx, resume))
+    }
+
+    fn previous_day(&self, model: &str, date: Date) -> Result<Option<PreviousDay>, StoreError> {
+        self.read(|c| days::previous(c, model, date))
+    }
+
+    fn trading_days(&self, filter: &DayFilter) -> Result<Vec<DayRow>, StoreError> {
+        self.read(|c| days::select(c, filter))
+    }
+
+    fn day_holdings(&self, day_id: i64) -> Result<BTreeMap<String, u64>, StoreError> {
+        self.read(|c| days::holdings(c, day_id))
+    }
+
+    fn day_actions(&self, day_id: i64) -> Result<Vec<ActionRow>, StoreError> {
+        self.read(|c| days::actions(c, day_id))
+    }
+
+    fn day_messages(&self, day_id: i64) -> Result<Vec<ConversationMessage>, StoreError> {
+        self.read(|c| days::messages(c, day_id))
+    }
+
+    fn insert_prices(
+        &self,
+        rows: &[(String, Bar)],
+        source: PriceSource,
+    ) -> Result<usize, StoreError> {
+        self.write(|tx| prices::insert(tx, rows, source))
+    }
+
+    fn load_market(&self) -> Result<MarketData, StoreError> {
+        self.read(prices::load)
+    }
+}
+
+/// Parses a stored date.
+fn date(text: &str) -> Result<Date, StoreError> {
+    Date::parse(text).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Parses a stored JSON column.
+fn json<T: serde::de::DeserializeOwned>(column: &str, text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
+}
+
+/// Serialises a value for a JSON column.
+fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,64 @@
+//! The price table.
+
+use rusqlite::{Connection, Transaction, params};
+
+use super::{StoreError, date};
+use crate::clock;
+use crate::market::{Bar, MarketData, PriceSource};
+
+pub(super) fn insert(
+    tx: &Transaction<'_>,
+    rows: &[(String, Bar)],
+    source: PriceSource,
+) -> Result<usize, StoreError> {
+    let now = clock::timestamp();
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR REPLACE INTO price_data (symbol, date, open, high, low, close, volume, source, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for (symbol, bar) in rows {
+        stmt.execute(params![
+            symbol,
+            bar.date.to_string(),
+            bar.open,
+            bar.high,
+            bar.low,
+            bar.close,
+            bar.volume as i64,
+            source.as_str(),
+            now
+        ])?;
+    }
+    Ok(rows.len())
+}
+
+pub(super) fn load(conn: &Connection) -> Result<MarketData, StoreError> {
+    let mut stmt = conn
+        .prepare("SELECT symbol, date, open, high, low, close, volume, source FROM price_data")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, f64>(2)?,
+            r.get::<_, f64>(3)?,
+            r.get::<_, f64>(4)?,
+            r.get::<_, f64>(5)?,
+            r.get::<_, i64>(6)?,
+            r.get::<_, String>(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (symbol, day, open, high, low, close, volume, source) = row?;
+        let bar = Bar {
+            date: date(&day)?,
+            open,
+            high,
+            low,
+            close,
+            volume: volume.max(0) as u64,
+        };
+        out.push((symbol, PriceSource::parse(&source), bar));
+    }
+    Ok(MarketData::new(out))
+}

@@ -2,6 +2,8 @@
 //! price of a symbol that rotates by date, buys a few shares, and on alternate days sells part
 //! of what it bought the day before. Same date, same history → same trades.
 
+use std::time::Duration;
+
 use ai_trader_core::Date;
 use ai_trader_core::universe::NASDAQ_100;
 use serde_json::json;
@@ -10,7 +12,16 @@ use super::prompt::{system_prompt, user_prompt};
 use super::{Agent, AgentFuture, AgentOutcome, FINISH_SIGNAL, Session};
 
 /// The mock provider.
-pub struct MockAgent;
+pub struct MockAgent {
+    latency: Duration,
+}
+
+impl MockAgent {
+    /// A mock that takes `latency` per model-day, like a slow provider would.
+    pub fn new(latency: Duration) -> Self {
+        Self { latency }
+    }
+}
 
 /// Shares the mock buys per day.
 const LOT: u64 = 5;
@@ -23,7 +34,12 @@ pub fn rotation_symbol(date: Date) -> &'static str {
 
 impl Agent for MockAgent {
     fn run_day<'a>(&'a self, session: &'a mut Session) -> AgentFuture<'a> {
-        Box::pin(async move { Ok(run(session)) })
+        Box::pin(async move {
+            if !self.latency.is_zero() {
+                tokio::time::sleep(self.latency).await;
+            }
+            Ok(run(session))
+        })
     }
 }
 

@@ -66,7 +66,9 @@ pub fn build_agents(config: &FileConfig, dev_mode: bool) -> Result<Agents, Strin
                 })))
             }
             (_, Provider::EqualWeight) => Arc::new(EqualWeight),
-            (true, _) | (_, Provider::Mock) => Arc::new(MockAgent),
+            (true, _) | (_, Provider::Mock) => Arc::new(MockAgent::new(
+                std::time::Duration::from_millis(model.latency_ms.unwrap_or(0)),
+            )),
             (false, Provider::Openai) => {
                 return Err(format!(
                     "model {}: the openai provider is not available in this build yet; use DEPLOYMENT_MODE=DEV or provider mock",

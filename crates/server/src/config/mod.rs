@@ -66,6 +66,10 @@ pub struct ModelConfig {
     /// The symbol a `buy_and_hold` baseline holds (default QQQ).
     #[serde(default)]
     pub symbol: Option<String>,
+    /// Simulated response time of the `mock` provider per model-day, in milliseconds (demos
+    /// and tests of long-running jobs).
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
 }
 
 impl ModelConfig {
@@ -225,6 +229,7 @@ impl FileConfig {
             openai_base_url: None,
             openai_api_key: None,
             symbol: symbol.map(str::to_owned),
+            latency_ms: None,
         };
         Self {
             agent_type: None,

@@ -1,0 +1,282 @@
+//! A harness for black-box tests: starts the real `ai-trader` binary on a free port with its own
+//! database in a temporary directory, and talks to it over real HTTP.
+//!
+//! The binary is `$AI_TRADER_BIN`, else `target/debug/ai-trader` (scripts/test builds it).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// The binary under test.
+pub fn binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("AI_TRADER_BIN") {
+        return PathBuf::from(path);
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/ai-trader");
+    assert!(
+        path.exists(),
+        "{} missing: run `cargo build -p ai-trader-server` first",
+        path.display()
+    );
+    path
+}
+
+/// The shared real NASDAQ-100 data beside the checkout.
+pub fn real_data_dir() -> PathBuf {
+    let dir = std::env::var_os("AI_TRADER_DATA_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/nasdaq100"),
+        PathBuf::from,
+    );
+    assert!(dir.is_dir(), "real data not found at {}", dir.display());
+    dir
+}
+
+/// How to start a server.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Extra environment variables.
+    pub env: Vec<(String, String)>,
+    /// A config file's text.
+    pub config: Option<String>,
+}
+
+impl Options {
+    /// DEV mode on a database that survives restarts, with the given prices imported first.
+    pub fn dev() -> Self {
+        Self {
+            env: vec![
+                env("DEPLOYMENT_MODE", "DEV"),
+                env("PRESERVE_DEV_DATA", "true"),
+            ],
+            config: None,
+        }
+    }
+
+    /// Adds an environment variable.
+    pub fn with(mut self, name: &str, value: &str) -> Self {
+        self.env.push(env(name, value));
+        self
+    }
+
+    /// Uses a config file.
+    pub fn config(mut self, text: &str) -> Self {
+        self.config = Some(text.to_owned());
+        self
+    }
+}
+
+fn env(name: &str, value: &str) -> (String, String) {
+    (name.to_owned(), value.to_owned())
+}
+
+/// A data directory shared by the restarts of one test.
+pub struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Workspace {
+    /// A fresh directory.
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// The database base path (DEV mode adds `_dev`).
+    pub fn database(&self) -> PathBuf {
+        self.dir.path().join("jobs.db")
+    }
+
+    /// A file in the workspace.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn command(&self, options: &Options) -> Command {
+        let mut command = Command::new(binary());
+        command.env_clear();
+        if let Some(path) = std::env::var_os("PATH") {
+            command.env("PATH", path);
+        }
+        command.env("AI_TRADER_DATABASE", self.database());
+        command.env("RUST_LOG", "info");
+        for (name, value) in &options.env {
+            command.env(name, value);
+        }
+        if let Some(text) = &options.config {
+            let path = self.path("config.json");
+            std::fs::write(&path, text).expect("write config");
+            command.env("AI_TRADER_CONFIG", path);
+        }
+        command
+    }
+
+    /// Runs a CLI command to completion: (exit code, stdout, stderr).
+    pub fn cli(&self, options: &Options, args: &[&str]) -> (i32, String, String) {
+        let output = self
+            .command(options)
+            .args(args)
+            .output()
+            .expect("run ai-trader");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// Imports the real NASDAQ-100 prices.
+    pub fn import_real_data(&self, options: &Options) {
+        let dir = real_data_dir();
+        let (code, out, err) = self.cli(options, &["import-prices", dir.to_str().unwrap()]);
+        assert_eq!(code, 0, "import failed: {out} {err}");
+        assert!(out.contains("Imported 10200 bars of 102 symbols"), "{out}");
+    }
+
+    /// Starts a server; it is killed when dropped.
+    pub fn start(&self, options: &Options) -> Server {
+        let log = self.path(&format!("server-{}.log", std::process::id()));
+        let log_file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .expect("log file");
+        let mut child = self
+            .command(options)
+            .args(["serve", "--host", "127.0.0.1", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(log_file)
+            .spawn()
+            .expect("start ai-trader");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the listening line");
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no URL in {line:?}; log: {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                )
+            })
+            .to_owned();
+        Server {
+            child,
+            url,
+            log,
+            client: reqwest::Client::new(),
+        }
+    }
+}
+
+/// A running server.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Its log file (stderr).
+    pub log: PathBuf,
+    client: reqwest::Client,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Kills the process without warning (SIGKILL).
+    pub fn kill_9(mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
+    }
+
+    /// The server's log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// A GET: (status, JSON body).
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("GET");
+        Self::json(response).await
+    }
+
+    /// A POST of a JSON body.
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .json(body)
+            .send()
+            .await
+            .expect("POST");
+        Self::json(response).await
+    }
+
+    /// A POST of raw text with a content type and optional bearer token.
+    pub async fn post_raw(&self, path: &str, body: &str, token: Option<&str>) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .header("content-type", "application/json")
+            .body(body.to_owned());
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        Self::json(request.send().await.expect("POST")).await
+    }
+
+    async fn json(response: reqwest::Response) -> (u16, Value) {
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value)
+    }
+
+    /// Triggers a job and returns its id (panics unless 200).
+    pub async fn trigger(&self, body: &Value) -> String {
+        let (status, response) = self.post("/simulate/trigger", body).await;
+        assert_eq!(status, 200, "trigger failed: {response}");
+        response["job_id"].as_str().expect("job_id").to_owned()
+    }
+
+    /// Polls a job until it is terminal (at most `timeout`).
+    pub async fn wait(&self, job_id: &str, timeout: Duration) -> Value {
+        let start = Instant::now();
+        loop {
+            let (status, job) = self.get(&format!("/simulate/status/{job_id}")).await;
+            assert_eq!(status, 200, "{job}");
+            if matches!(
+                job["status"].as_str(),
+                Some("completed" | "partial" | "failed" | "cancelled")
+            ) {
+                return job;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "job {job_id} not finished after {timeout:?}: {job}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}

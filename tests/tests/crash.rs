@@ -1,0 +1,138 @@
+//! `kill -9` in the middle of a job: on restart the job resumes and completes, no model-day is
+//! duplicated or lost, and each day starts from the previous day's ending position.
+
+use std::time::Duration;
+
+use ai_trader_e2e::{Options, Server, Workspace};
+use serde_json::{Value, json};
+
+const SLOW: &str = r#"{
+  "models": [
+    {"name": "A", "basemodel": "mock/a", "signature": "alpha", "enabled": true, "provider": "mock", "latency_ms": 150},
+    {"name": "B", "basemodel": "mock/b", "signature": "beta", "enabled": true, "provider": "mock", "latency_ms": 150}
+  ]
+}"#;
+
+async fn completed_count(server: &Server, job: &str) -> u64 {
+    let (_, status) = server.get(&format!("/simulate/status/{job}")).await;
+    status["progress"]["completed"].as_u64().unwrap()
+}
+
+async fn kill_mid_run(workspace: &Workspace, options: &Options) -> String {
+    let server = workspace.start(options);
+    let job = server
+        .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-14"}))
+        .await;
+    for _ in 0..400 {
+        if completed_count(&server, &job).await >= 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let done = completed_count(&server, &job).await;
+    assert!(
+        (4..20).contains(&done),
+        "kill should land mid-run, {done} done"
+    );
+    server.kill_9();
+    job
+}
+
+/// Checks each model's chain of days: one day per trading date, start = previous end.
+async fn assert_chain(server: &Server, model: &str, expected_days: usize) {
+    let (status, range) = server
+        .get(&format!(
+            "/results?start_date=2025-10-01&end_date=2025-10-14&model={model}"
+        ))
+        .await;
+    assert_eq!(status, 200, "{range}");
+    let values = range["results"][0]["daily_portfolio_values"]
+        .as_array()
+        .unwrap();
+    let dates: Vec<&str> = values.iter().map(|v| v["date"].as_str().unwrap()).collect();
+    let mut unique = dates.clone();
+    unique.dedup();
+    assert_eq!(dates, unique, "a day is duplicated");
+    assert_eq!(dates.len(), expected_days, "{dates:?}");
+    let mut previous: Option<Value> = None;
+    for date in dates {
+        let (_, day) = server
+            .get(&format!("/results?start_date={date}&model={model}"))
+            .await;
+        assert_eq!(day["count"], 1, "{date}: {day}");
+        let day = day["results"][0].clone();
+        if let Some(prev) = previous {
+            assert_eq!(
+                day["starting_position"]["holdings"], prev["final_position"]["holdings"],
+                "{date}"
+            );
+            assert_eq!(
+                day["starting_position"]["cash"], prev["final_position"]["cash"],
+                "{date}"
+            );
+            assert_eq!(
+                day["starting_position"]["portfolio_value"],
+                prev["final_position"]["portfolio_value"],
+                "{date}"
+            );
+        }
+        previous = Some(day);
+    }
+}
+
+#[tokio::test]
+async fn a_killed_job_resumes_and_completes_without_duplicates() {
+    let workspace = Workspace::new();
+    let options = Options::dev().config(SLOW);
+    workspace.import_real_data(&options);
+    let job = kill_mid_run(&workspace, &options).await;
+
+    let server = workspace.start(&options);
+    let status = server.wait(&job, Duration::from_secs(60)).await;
+    assert_eq!(status["status"], "completed", "{status}");
+    // 2025-10-01..14: 10 trading days × 2 models.
+    assert_eq!(status["progress"]["completed"], 20);
+    assert_eq!(status["progress"]["skipped"], 8);
+    assert!(server.log_text().contains("resuming interrupted job"));
+    assert_chain(&server, "alpha", 10).await;
+    assert_chain(&server, "beta", 10).await;
+}
+
+#[tokio::test]
+async fn without_resume_an_interrupted_job_ends_as_in_the_reference() {
+    let workspace = Workspace::new();
+    let options = Options::dev()
+        .config(SLOW)
+        .with("RESUME_INTERRUPTED_JOBS", "false");
+    workspace.import_real_data(&options);
+    let job = kill_mid_run(&workspace, &options).await;
+    let server = workspace.start(&options);
+    let (_, status) = server.get(&format!("/simulate/status/{job}")).await;
+    assert_eq!(status["status"], "partial", "{status}");
+    let error = status["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("Job interrupted by container restart (was running, "),
+        "{error}"
+    );
+    assert!(error.ends_with("/28 model-days completed)"), "{error}");
+    let failed: Vec<&Value> = status["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["status"] == "failed")
+        .collect();
+    assert!(!failed.is_empty());
+    assert!(
+        failed
+            .iter()
+            .all(|d| d["error"] == "Container restarted before completion")
+    );
+    // The models are free again.
+    let (status, _) = server
+        .post(
+            "/simulate/preview",
+            &json!({"start_date": "2025-10-15", "end_date": "2025-10-16"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+}

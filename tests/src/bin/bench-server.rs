@@ -6,6 +6,8 @@
 //!
 //! Loopback only, bounded in time and count.
 
+#![allow(clippy::print_stdout)] // a benchmark prints its figures
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -170,6 +170,11 @@ async fn trigger_run_and_read_everything_back() {
     assert_eq!(context["market"]["symbols"], 101);
     assert!(context["active_jobs"].as_array().unwrap().is_empty());
 
+    let (status, openapi) = server.get("/openapi.json").await;
+    assert_eq!(status, 200);
+    assert_eq!(openapi["openapi"], "3.1.0");
+    assert!(openapi["paths"]["/simulate/trigger"]["post"]["requestBody"].is_object());
+
     // Cancelling a finished job is refused and changes nothing.
     let (status, body) = server
         .post(&format!("/simulate/cancel/{job_id}"), &json!({}))

@@ -320,3 +320,32 @@ async fn l13_l14_a_model_day_that_cannot_start_fails_and_writes_nothing() {
         .count();
     assert_eq!(written, completed_beta);
 }
+
+#[tokio::test]
+async fn l12_models_running_in_parallel_keep_their_own_context() {
+    let (_w, server) = started();
+    let job = server
+        .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-02"}))
+        .await;
+    server.wait(&job, T).await;
+    let mock = day(&server, "mock-trader", "2025-10-02").await;
+    let qqq = day(&server, "buy-and-hold-qqq", "2025-10-02").await;
+    assert!(
+        mock["trades"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["symbol"] != "QQQ")
+    );
+    let held: Vec<&str> = qqq["final_position"]["holdings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["symbol"].as_str().unwrap())
+        .collect();
+    assert_eq!(held, ["QQQ"]);
+    assert_ne!(
+        mock["starting_position"]["cash"],
+        qqq["starting_position"]["cash"]
+    );
+}

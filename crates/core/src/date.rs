@@ -182,6 +182,26 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+#[cfg(feature = "openapi")]
+impl schemars::JsonSchema for Date {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+            "examples": ["2025-10-01"]
+        })
+    }
+}
+
 /// Renders strings like Python's `repr` of a list, e.g. `['2025-10-04', '2025-10-05']`.
 ///
 /// Several warning texts of the reference embed such a list; clients parse them.

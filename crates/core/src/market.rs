@@ -18,6 +18,7 @@ use crate::{Date, calendar};
 /// `{"symbols": 101, "first_date": "2025-06-10", "last_date": "2025-10-30",
 ///   "incomplete": [{"date": "2025-08-04", "listed": 101, "missing": ["AAPL"]}]}`
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct MarketAvailability {
     /// Universe symbols that have any price data.
     pub symbols: u32,
@@ -33,6 +34,7 @@ pub struct MarketAvailability {
 
 /// A trading day on which listed symbols lack prices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct IncompleteDay {
     /// The trading day.
     pub date: Date,

@@ -135,10 +135,14 @@ impl AppState {
     }
 }
 
-/// Writes the synthetic demo market: the last two years of trading days up to yesterday.
+/// The first day of the demo market: fixed, so that examples with dates keep working.
+const DEMO_START: (i32, u32, u32) = (2024, 1, 2);
+
+/// Writes the synthetic demo market: every trading day from 2024-01-02 to yesterday.
 fn seed_demo_market(store: &dyn Store) -> Result<(), StoreError> {
     let end = calendar::previous_trading_day(clock::today());
-    let start = end.add_days(-730);
+    let (y, m, d) = DEMO_START;
+    let start = Date::from_ymd(y, m, d).unwrap_or(end).min(end);
     let bars = synthetic_bars(SYNTHETIC_SEED, start, end);
     tracing::info!(bars = bars.len(), %start, %end, "seeding the synthetic demo market");
     store.insert_prices(&bars, PriceSource::Synthetic)?;

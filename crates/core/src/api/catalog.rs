@@ -8,6 +8,7 @@ use crate::market::IncompleteDay;
 
 /// A configured model, without any secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelSummary {
     /// Display name.
     pub name: String,
@@ -27,6 +28,7 @@ pub struct ModelSummary {
 
 /// The answer of `GET /models`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelsResponse {
     /// Configured models.
     pub models: Vec<ModelSummary>,
@@ -37,6 +39,7 @@ pub struct ModelsResponse {
 
 /// One symbol's data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct SymbolCoverage {
     /// The symbol.
     pub symbol: String,
@@ -52,6 +55,7 @@ pub struct SymbolCoverage {
 
 /// The answer of `GET /market/coverage`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CoverageResponse {
     /// Per-symbol coverage, by symbol.
     pub symbols: Vec<SymbolCoverage>,
@@ -69,6 +73,7 @@ pub struct CoverageResponse {
 
 /// The answer of `GET /health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct HealthResponse {
     /// `healthy` or `unhealthy`.
     pub status: String,

@@ -7,6 +7,7 @@ pub type Timestamp = String;
 
 /// The body of every error response: `{"detail": "<message>"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ErrorResponse {
     /// What went wrong, naming the field and what is allowed.
     pub detail: String,
@@ -14,6 +15,7 @@ pub struct ErrorResponse {
 
 /// `PROD` or `DEV`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub enum DeploymentMode {
     /// Real providers, the production database.
     #[serde(rename = "PROD")]
@@ -25,6 +27,7 @@ pub enum DeploymentMode {
 
 /// The deployment fields appended to several responses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DeploymentInfo {
     /// `PROD` or `DEV`.
     pub deployment_mode: DeploymentMode,
@@ -47,6 +50,7 @@ impl DeploymentInfo {
 
 /// Tokens an LLM used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TokenUsage {
     /// Prompt (input) tokens.
     pub prompt_tokens: u64,

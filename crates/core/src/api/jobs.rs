@@ -10,6 +10,7 @@ pub type TriggerRequest = PlanRequest;
 
 /// The answer of `POST /simulate/trigger`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TriggerResponse {
     /// The new job's UUID.
     pub job_id: String,
@@ -42,6 +43,7 @@ pub fn trigger_message(plan: &Plan) -> String {
 
 /// One model-day of a job, as `GET /simulate/status/{job_id}` shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct JobDetail {
     /// The trading date.
     pub date: Date,
@@ -63,6 +65,7 @@ pub struct JobDetail {
 
 /// The answer of `GET /simulate/status/{job_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct JobStatusResponse {
     /// The job's id.
     pub job_id: String,
@@ -97,6 +100,7 @@ pub struct JobStatusResponse {
 
 /// Query of `GET /simulate/jobs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct JobsQuery {
     /// Page size (default 20, at most 200).
     #[serde(default)]
@@ -111,6 +115,7 @@ pub struct JobsQuery {
 
 /// A job in the list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct JobSummary {
     /// Its id.
     pub job_id: String,
@@ -138,6 +143,7 @@ pub struct JobSummary {
 
 /// The answer of `GET /simulate/jobs`: newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct JobsResponse {
     /// This page.
     pub jobs: Vec<JobSummary>,
@@ -151,6 +157,7 @@ pub struct JobsResponse {
 
 /// The answer of `POST /simulate/cancel/{job_id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CancelResponse {
     /// The job's id.
     pub job_id: String,
@@ -164,6 +171,7 @@ pub struct CancelResponse {
 
 /// Query of `GET /simulate/plan-context`: the window and models a UI is planning.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PlanContextQuery {
     /// Window start (default: `end_date` − `MAX_SIMULATION_DAYS`).
     #[serde(default)]

@@ -7,6 +7,7 @@ use crate::Date;
 
 /// Query of `GET /reasoning`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ReasoningQuery {
     /// Only this job.
     #[serde(default)]
@@ -24,6 +25,7 @@ pub struct ReasoningQuery {
 
 /// Who said a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// The system prompt.
@@ -38,6 +40,7 @@ pub enum Role {
 
 /// A tool call the model made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ToolCallRecord {
     /// The call id, echoed by the tool result.
     pub id: String,
@@ -49,6 +52,7 @@ pub struct ToolCallRecord {
 
 /// One message of a session's conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ConversationMessage {
     /// Position in the conversation, from 0.
     pub message_index: u32,
@@ -72,6 +76,7 @@ pub struct ConversationMessage {
 
 /// A trade of a session, in the seed's `positions` shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ReasoningPosition {
     /// 1-based order of the trade in the day.
     pub action_id: u32,
@@ -91,6 +96,7 @@ pub struct ReasoningPosition {
 
 /// One model-day's trading session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ReasoningSession {
     /// The session's id.
     pub session_id: i64,
@@ -118,6 +124,7 @@ pub struct ReasoningSession {
 
 /// The answer of `GET /reasoning`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ReasoningResponse {
     /// Sessions ordered by date, then model.
     pub sessions: Vec<ReasoningSession>,

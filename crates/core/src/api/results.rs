@@ -9,6 +9,7 @@ use crate::metrics::{DailyValue, PeriodMetrics};
 
 /// How much reasoning a single-date result carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReasoningLevel {
     /// None (default).
@@ -22,6 +23,7 @@ pub enum ReasoningLevel {
 
 /// Query of `GET /results`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ResultsQuery {
     /// Only this job.
     #[serde(default)]
@@ -45,6 +47,7 @@ pub struct ResultsQuery {
 
 /// A symbol and its shares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Holding {
     /// The symbol.
     pub symbol: String,
@@ -54,6 +57,7 @@ pub struct Holding {
 
 /// Holdings, cash and value at one end of a day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PositionSnapshot {
     /// Holdings ordered by symbol.
     pub holdings: Vec<Holding>,
@@ -65,6 +69,7 @@ pub struct PositionSnapshot {
 
 /// A day's P&L.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DailyMetrics {
     /// Ending value − previous ending value.
     pub profit: f64,
@@ -76,6 +81,7 @@ pub struct DailyMetrics {
 
 /// An executed trade.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct TradeRecord {
     /// `buy` or `sell`.
     pub action_type: Side,
@@ -91,6 +97,7 @@ pub struct TradeRecord {
 
 /// Bookkeeping of a day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DayMetadata {
     /// Trades executed.
     pub total_actions: u32,
@@ -106,6 +113,7 @@ pub struct DayMetadata {
 
 /// The `reasoning` of a single-date result: `null`, the summary, or the conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Reasoning {
     /// `reasoning=summary`.
@@ -116,6 +124,7 @@ pub enum Reasoning {
 
 /// One model-day in a single-date query.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DayResult {
     /// The date.
     pub date: Date,
@@ -139,6 +148,7 @@ pub struct DayResult {
 
 /// The buy-and-hold comparison of a range result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct BaselineResult {
     /// The symbol held (QQQ by default).
     pub symbol: String,
@@ -150,6 +160,7 @@ pub struct BaselineResult {
 
 /// One model over a date range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelRangeResult {
     /// The model.
     pub model: String,
@@ -167,6 +178,7 @@ pub struct ModelRangeResult {
 
 /// A result item: a day (single-date query) or a model's range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum ResultItem {
     /// Single-date query.
@@ -177,6 +189,7 @@ pub enum ResultItem {
 
 /// The answer of `GET /results`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ResultsResponse {
     /// Items returned.
     pub count: u32,

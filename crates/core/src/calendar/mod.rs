@@ -79,6 +79,7 @@ pub fn previous_trading_day(date: Date) -> Date {
 
 /// One day of the calendar as shown to users (and returned by the wasm `tradingCalendar`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CalendarDay {
     /// The date.
     pub date: Date,

@@ -6,6 +6,7 @@ use super::{DetailStatus, JobStatus};
 
 /// How many of a job's model-days are in each status, counted honestly (`pending` means pending).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Progress {
     /// Every model-day of the job.
     pub total_model_days: u32,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `pending → downloading_data → running → completed | partial | failed | cancelled`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     /// Created, not started.
@@ -30,6 +31,7 @@ pub enum JobStatus {
 ///
 /// `pending → running → completed | failed`, and `pending → skipped`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DetailStatus {
     /// Waiting to run.

@@ -7,6 +7,7 @@ use crate::Date;
 
 /// Buy or sell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
     /// Buy shares with cash.
@@ -27,6 +28,7 @@ impl Side {
 
 /// An executed trade.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Fill {
     /// Buy or sell.
     pub side: Side,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Commission charged on every fill.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Fees {
     /// A flat amount per trade (`commission_per_trade`).
     #[serde(default)]

@@ -8,6 +8,7 @@ use super::TradeError;
 
 /// What a model owns.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Position {
     /// Cash, never negative.
     pub cash: f64,

@@ -7,6 +7,7 @@ use crate::Date;
 
 /// The latest close of a symbol on or before a day.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Quote {
     /// The close.
     pub close: f64,
@@ -16,6 +17,7 @@ pub struct Quote {
 
 /// A held symbol valued at an earlier close because it has none on the day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct CarriedPrice {
     /// The symbol.
     pub symbol: String,
@@ -27,6 +29,7 @@ pub struct CarriedPrice {
 
 /// A position's value at a day's close.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Valuation {
     /// Cash.
     pub cash: f64,
@@ -73,6 +76,7 @@ pub fn value_at_close(
 
 /// A day's profit against the previous ending value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DailyChange {
     /// `ending − previous ending`.
     pub daily_profit: f64,

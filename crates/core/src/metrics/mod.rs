@@ -27,6 +27,7 @@ pub const TRADING_DAYS_PER_YEAR: f64 = 252.0;
 
 /// A day's ending portfolio value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct DailyValue {
     /// The trading day.
     pub date: Date,
@@ -39,6 +40,7 @@ pub struct DailyValue {
 /// JSON: `{"starting_value": 10000, "daily_values": [{"date": "2025-10-01", "portfolio_value":
 /// 10100}], "number_of_trades": 3, "traded_value": 2500, "risk_free_rate": 0.0}`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct MetricsInput {
     /// The value before the first day: the first day's starting value.
     pub starting_value: f64,
@@ -58,6 +60,7 @@ pub struct MetricsInput {
 /// Metrics of one model over a period. The first six fields are the reference's
 /// `period_metrics`, with its formulas.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PeriodMetrics {
     /// The first day's starting value.
     pub starting_portfolio_value: f64,

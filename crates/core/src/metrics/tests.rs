@@ -72,7 +72,7 @@ fn reference_vectors() {
 }
 
 #[test]
-fn overflowing_annualised_return_is_null_not_an_error() {
+fn l15_overflowing_annualised_return_is_null_not_an_error() {
     assert_eq!(annualized_return_pct(1.0, 1e300, 1), None);
     let json = serde_json::to_string(&metrics(1.0, &[("2025-01-16", 1e300)])).unwrap();
     assert!(json.contains(r#""annualized_return_pct":null"#));

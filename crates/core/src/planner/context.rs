@@ -26,6 +26,7 @@ pub const DEFAULT_MAX_SIMULATION_DAYS: u32 = 30;
 /// `market: null` plans from the calendar alone (every exchange trading day counts as tradable),
 /// which is what the browser does when no server is reachable.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PlanContext {
     /// The server's today: no job may end after it.
     pub today: Date,
@@ -52,6 +53,7 @@ fn default_max_days() -> u32 {
 
 /// A configured model as the planner sees it. Other fields of the server's model list are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelInfo {
     /// The unique signature jobs name the model by.
     pub signature: String,
@@ -62,6 +64,7 @@ pub struct ModelInfo {
 
 /// A model's completed trading history.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelHistory {
     /// The dates of its current completed days, ascending.
     #[serde(default)]
@@ -70,6 +73,7 @@ pub struct ModelHistory {
 
 /// A job that is still active.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ActiveJob {
     /// Its id.
     pub job_id: String,

@@ -32,6 +32,7 @@ pub const RUN_LETTER: u8 = b'R';
 /// }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Plan {
     /// The job's first date (in resume mode, the earliest model start).
     pub start_date: Date,
@@ -59,6 +60,7 @@ pub struct Plan {
 
 /// One date of a plan. A date-level skip applies to every model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PlannedDate {
     /// The date.
     pub date: Date,
@@ -70,6 +72,7 @@ pub struct PlannedDate {
 
 /// One model's row of the grid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelRow {
     /// The model's signature.
     pub model: String,
@@ -83,6 +86,7 @@ pub struct ModelRow {
 
 /// Counts per outcome. `run + skipped == total_model_days`, and the reasons add up to `skipped`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PlanTotals {
     /// Dates × models.
     pub total_model_days: u32,
@@ -130,6 +134,7 @@ impl PlanTotals {
 
 /// A (model, date) pair.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelDate {
     /// The model's signature.
     pub model: String,
@@ -139,6 +144,7 @@ pub struct ModelDate {
 
 /// One row of a job's details as the plan creates it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PlannedModelDay<'a> {
     /// The date.
     pub date: Date,

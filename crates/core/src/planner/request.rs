@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// "models": ["gpt-5"] | null, "replace_existing": false}`. Dates stay strings here so that the
 /// planner, not the JSON decoder, reports a bad date with the API's message and status.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PlanRequest {
     /// First date; `null` or `""` asks for resume mode.
     #[serde(default)]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The stable machine code of a skipped model-day, stored beside the human message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// Saturday or Sunday.

@@ -392,7 +392,7 @@ fn validation_messages() {
 }
 
 #[test]
-fn busy_models_are_rejected_by_name() {
+fn l01_busy_models_are_rejected_by_name_including_downloading_data() {
     let mut ctx = context(&[("a", true), ("b", true), ("c", true)]);
     ctx.active_jobs = vec![
         ActiveJob {

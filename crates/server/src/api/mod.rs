@@ -3,6 +3,7 @@
 
 mod catalog;
 pub mod error;
+pub mod openapi;
 mod reasoning;
 mod results;
 mod simulate;
@@ -14,7 +15,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
@@ -25,20 +26,49 @@ use crate::app::AppState;
 /// Request bodies larger than this are refused (413).
 const BODY_LIMIT: usize = 64 * 1024;
 
+/// Every route: (method, path, handler). The router and the OpenAPI document are both built
+/// from this list, so neither can miss a route.
+fn routes() -> Vec<(Method, &'static str, MethodRouter<Arc<AppState>>)> {
+    vec![
+        (Method::POST, "/simulate/trigger", post(simulate::trigger)),
+        (Method::POST, "/simulate/preview", post(simulate::preview)),
+        (
+            Method::GET,
+            "/simulate/plan-context",
+            get(simulate::plan_context),
+        ),
+        (
+            Method::GET,
+            "/simulate/status/{job_id}",
+            get(simulate::status),
+        ),
+        (Method::GET, "/simulate/jobs", get(simulate::jobs)),
+        (
+            Method::POST,
+            "/simulate/cancel/{job_id}",
+            post(simulate::cancel),
+        ),
+        (Method::GET, "/results", get(results::results)),
+        (Method::GET, "/reasoning", get(reasoning::reasoning)),
+        (Method::GET, "/models", get(catalog::models)),
+        (Method::GET, "/market/coverage", get(catalog::coverage)),
+        (Method::GET, "/health", get(catalog::health)),
+        (Method::GET, "/openapi.json", get(openapi::serve)),
+    ]
+}
+
+/// The (method, path) of every route.
+pub fn route_list() -> Vec<(Method, &'static str)> {
+    routes().into_iter().map(|(m, p, _)| (m, p)).collect()
+}
+
 /// The API router.
 pub fn router(state: Arc<AppState>) -> Router {
-    let api = Router::new()
-        .route("/simulate/trigger", post(simulate::trigger))
-        .route("/simulate/preview", post(simulate::preview))
-        .route("/simulate/plan-context", get(simulate::plan_context))
-        .route("/simulate/status/{job_id}", get(simulate::status))
-        .route("/simulate/jobs", get(simulate::jobs))
-        .route("/simulate/cancel/{job_id}", post(simulate::cancel))
-        .route("/results", get(results::results))
-        .route("/reasoning", get(reasoning::reasoning))
-        .route("/models", get(catalog::models))
-        .route("/market/coverage", get(catalog::coverage))
-        .route("/health", get(catalog::health))
+    let api = routes()
+        .into_iter()
+        .fold(Router::new(), |router, (_, path, handler)| {
+            router.route(path, handler)
+        })
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), require_token))

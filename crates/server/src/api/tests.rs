@@ -1,1 +1,152 @@
+//! Handlers without sockets: the router driven with `oneshot` over a real SQLite file.
 
+use std::sync::Arc;
+
+use ai_trader_core::api::DeploymentMode;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use super::router;
+use crate::app::AppState;
+use crate::config::{FileConfig, Settings};
+
+fn settings(dir: &std::path::Path) -> Settings {
+    Settings {
+        mode: DeploymentMode::Dev,
+        preserve_dev_data: false,
+        database: dir.join("jobs_dev.db"),
+        max_simulation_days: 30,
+        results_lookback_days: 30,
+        max_concurrent_jobs: 4,
+        max_parallel_models: 4,
+        resume_interrupted_jobs: true,
+        allowed_origins: vec!["http://ui.example".into()],
+        api_token: None,
+        demo_market: true,
+    }
+}
+
+async fn call(state: &Arc<AppState>, request: Request<Body>) -> (StatusCode, Value) {
+    let response = router(state.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+fn post(path: &str, body: &str) -> Request<Body> {
+    Request::post(path)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn trigger_preview_and_errors_share_one_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(settings(dir.path()), FileConfig::builtin()).unwrap();
+    let (status, coverage) = call(
+        &state,
+        Request::get("/market/coverage")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        coverage["synthetic"], true,
+        "DEV seeds the synthetic market"
+    );
+    let end = coverage["last_date"].as_str().unwrap().to_owned();
+
+    let body = json!({"end_date": end, "models": ["mock-trader"]}).to_string();
+    let (status, preview) = call(&state, post("/simulate/preview", &body)).await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    assert_eq!(preview["resume_mode"], true);
+    let (status, trigger) = call(&state, post("/simulate/trigger", &body)).await;
+    assert_eq!(status, StatusCode::OK, "{trigger}");
+    assert_eq!(trigger["warnings"], preview["warnings"]);
+    let id = trigger["job_id"].as_str().unwrap().to_owned();
+    let status = state.worker.run(&id).await.unwrap();
+    assert_eq!(status, Some(ai_trader_core::JobStatus::Completed));
+
+    for (request, expected) in [
+        (
+            post("/simulate/trigger", "{"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            post("/simulate/trigger", r#"{"end_date": "2025-1-1"}"#),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Request::post("/simulate/trigger")
+                .body(Body::from("{}"))
+                .unwrap(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
+        (
+            Request::get("/simulate/status/x")
+                .body(Body::empty())
+                .unwrap(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Request::get("/nowhere").body(Body::empty()).unwrap(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Request::delete("/health").body(Body::empty()).unwrap(),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+        (
+            Request::get("/simulate/jobs?limit=abc")
+                .body(Body::empty())
+                .unwrap(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (status, body) = call(&state, request).await;
+        assert_eq!(status, expected, "{body}");
+        assert!(body["detail"].is_string(), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn cors_allows_the_configured_origin_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(settings(dir.path()), FileConfig::builtin()).unwrap();
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method("OPTIONS")
+            .uri("/simulate/trigger")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let response = router(state.clone())
+        .oneshot(preflight("http://ui.example"))
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "http://ui.example"
+    );
+    let response = router(state)
+        .oneshot(preflight("http://evil.example"))
+        .await
+        .unwrap();
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+}

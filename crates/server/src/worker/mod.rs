@@ -35,6 +35,19 @@ struct Inner {
     basemodels: BTreeMap<String, String>,
     job_slots: Arc<Semaphore>,
     max_parallel_models: usize,
+    /// Jobs being run by this process: a job is never run twice at once.
+    running: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+/// Removes a job from the running set when its run ends, however it ends.
+struct RunGuard<'a>(&'a Inner, String);
+
+impl Drop for RunGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut running) = self.0.running.lock() {
+            running.remove(&self.1);
+        }
+    }
 }
 
 /// Runs a blocking store call off the async runtime.
@@ -66,6 +79,7 @@ impl Worker {
                 basemodels,
                 job_slots: Arc::new(Semaphore::new(max_concurrent_jobs.max(1))),
                 max_parallel_models: max_parallel_models.max(1),
+                running: std::sync::Mutex::new(std::collections::HashSet::new()),
             }),
         }
     }
@@ -86,9 +100,31 @@ impl Worker {
         })
     }
 
-    /// Runs a job to its end (the caller decides whether to await it).
+    /// Runs a job to its end (the caller decides whether to await it). If this process is
+    /// already running the job, waits for that run to end instead.
     pub async fn run(&self, job_id: &str) -> Result<Option<JobStatus>, StoreError> {
         let inner = &self.inner;
+        let claimed = inner
+            .running
+            .lock()
+            .map(|mut r| r.insert(job_id.to_owned()))
+            .unwrap_or(false);
+        if !claimed {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                let busy = inner
+                    .running
+                    .lock()
+                    .map(|r| r.contains(job_id))
+                    .unwrap_or(false);
+                if !busy {
+                    let store = inner.store.clone();
+                    let id = job_id.to_owned();
+                    return Ok(blocking(move || store.job(&id)).await?.map(|j| j.status));
+                }
+            }
+        }
+        let _guard = RunGuard(inner, job_id.to_owned());
         let _slot = inner
             .job_slots
             .clone()

@@ -1,0 +1,256 @@
+//! `GET /openapi.json`: an OpenAPI 3.1 document generated from the route list and the JSON
+//! Schemas of the core's API types.
+
+use std::sync::Arc;
+
+use ai_trader_core::api::{
+    CancelResponse, CoverageResponse, ErrorResponse, HealthResponse, JobStatusResponse, JobsQuery,
+    JobsResponse, ModelsResponse, PlanContextQuery, ReasoningQuery, ReasoningResponse,
+    ResultsQuery, ResultsResponse, TriggerRequest, TriggerResponse,
+};
+use ai_trader_core::{Plan, PlanContext};
+use axum::Json;
+use axum::extract::State;
+use axum::http::Method;
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, SchemaGenerator};
+use serde_json::{Map, Value, json};
+
+use crate::app::AppState;
+
+/// What the document says about one route.
+struct Operation {
+    summary: &'static str,
+    body: Option<Value>,
+    query: Option<Value>,
+    response: Value,
+    errors: &'static [(u16, &'static str)],
+}
+
+fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    generator.subschema_for::<T>().to_value()
+}
+
+/// The query parameters of a query struct, from its schema's properties.
+fn parameters<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    let root = generator.root_schema_for::<T>().to_value();
+    let properties = root["properties"].as_object().cloned().unwrap_or_default();
+    Value::Array(
+        properties
+            .into_iter()
+            .map(|(name, schema)| json!({"name": name, "in": "query", "required": false, "schema": schema}))
+            .collect(),
+    )
+}
+
+fn operation(method: &Method, path: &str, g: &mut SchemaGenerator) -> Option<Operation> {
+    const BAD: (u16, &str) = (
+        400,
+        "Invalid request: the detail names the field and what is allowed",
+    );
+    const SHAPE: (u16, &str) = (422, "Body or query of the wrong shape");
+    const MISSING: (u16, &str) = (404, "Not found");
+    let op = |summary, body, query, response, errors| {
+        Some(Operation {
+            summary,
+            body,
+            query,
+            response,
+            errors,
+        })
+    };
+    match (method.as_str(), path) {
+        ("POST", "/simulate/trigger") => op(
+            "Plan and create a job; its details are the plan",
+            Some(schema::<TriggerRequest>(g)),
+            None,
+            schema::<TriggerResponse>(g),
+            &[
+                BAD,
+                SHAPE,
+                (
+                    401,
+                    "Bearer token missing or wrong (with AI_TRADER_API_TOKEN)",
+                ),
+            ],
+        ),
+        ("POST", "/simulate/preview") => op(
+            "Plan a job without creating it (what the browser computes)",
+            Some(schema::<TriggerRequest>(g)),
+            None,
+            schema::<Plan>(g),
+            &[BAD, SHAPE],
+        ),
+        ("GET", "/simulate/plan-context") => op(
+            "Everything the browser planner needs for a date window",
+            None,
+            Some(parameters::<PlanContextQuery>(g)),
+            schema::<PlanContext>(g),
+            &[BAD, SHAPE],
+        ),
+        ("GET", "/simulate/status/{job_id}") => op(
+            "A job's status, progress, details and warnings",
+            None,
+            None,
+            schema::<JobStatusResponse>(g),
+            &[MISSING],
+        ),
+        ("GET", "/simulate/jobs") => op(
+            "Jobs, newest first, paginated",
+            None,
+            Some(parameters::<JobsQuery>(g)),
+            schema::<JobsResponse>(g),
+            &[BAD, SHAPE],
+        ),
+        ("POST", "/simulate/cancel/{job_id}") => op(
+            "Cancel a job: pending model-days are skipped, running ones finish",
+            None,
+            None,
+            schema::<CancelResponse>(g),
+            &[MISSING, (400, "The job has already finished")],
+        ),
+        ("GET", "/results") => op(
+            "Day-centric results (single date) or per-model ranges with metrics and a baseline",
+            None,
+            Some(parameters::<ResultsQuery>(g)),
+            schema::<ResultsResponse>(g),
+            &[BAD, SHAPE, MISSING],
+        ),
+        ("GET", "/reasoning") => op(
+            "Trading sessions with summaries, trades and conversations",
+            None,
+            Some(parameters::<ReasoningQuery>(g)),
+            schema::<ReasoningResponse>(g),
+            &[BAD, SHAPE, MISSING],
+        ),
+        ("GET", "/models") => op(
+            "Configured models, without secrets",
+            None,
+            None,
+            schema::<ModelsResponse>(g),
+            &[],
+        ),
+        ("GET", "/market/coverage") => op(
+            "Price coverage and tradable dates",
+            None,
+            None,
+            schema::<CoverageResponse>(g),
+            &[],
+        ),
+        ("GET", "/health") => op(
+            "Service and database health",
+            None,
+            None,
+            schema::<HealthResponse>(g),
+            &[],
+        ),
+        ("GET", "/openapi.json") => op("This document", None, None, json!({"type": "object"}), &[]),
+        _ => None,
+    }
+}
+
+/// The OpenAPI document of every route of the router.
+pub fn document() -> Value {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "/components/schemas".into())
+        .into_generator();
+    let error = schema::<ErrorResponse>(&mut generator);
+    let mut paths: Map<String, Value> = Map::new();
+    for (method, path) in super::route_list() {
+        let Some(op) = operation(&method, path, &mut generator) else {
+            continue;
+        };
+        let mut responses = Map::new();
+        responses.insert(
+            "200".into(),
+            json!({"description": "OK", "content": {"application/json": {"schema": op.response}}}),
+        );
+        for (status, description) in op.errors {
+            responses.insert(
+                status.to_string(),
+                json!({"description": description, "content": {"application/json": {"schema": error}}}),
+            );
+        }
+        let mut operation = json!({"summary": op.summary, "responses": responses});
+        let mut params: Vec<Value> = path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        if let Some(Value::Array(query)) = op.query {
+            params.extend(query);
+        }
+        if !params.is_empty() {
+            operation["parameters"] = Value::Array(params);
+        }
+        if let Some(body) = op.body {
+            operation["requestBody"] =
+                json!({"required": true, "content": {"application/json": {"schema": body}}});
+        }
+        let entry = paths.entry(path.to_owned()).or_insert_with(|| json!({}));
+        entry[method.as_str().to_ascii_lowercase()] = operation;
+    }
+    let schemas: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "AI-Trader Simulation API", "version": "1.0.0"},
+        "paths": paths,
+        "components": {"schemas": schemas}
+    })
+}
+
+pub(super) async fn serve(State(_): State<Arc<AppState>>) -> Json<Value> {
+    Json(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_documented_with_schemas() {
+        let doc = document();
+        for (method, path) in crate::api::route_list() {
+            let op = &doc["paths"][path][method.as_str().to_ascii_lowercase()];
+            assert!(
+                op.is_object(),
+                "{method} {path} missing from the OpenAPI document"
+            );
+            assert!(op["summary"].is_string(), "{method} {path}");
+            assert!(
+                op["responses"]["200"]["content"]["application/json"]["schema"].is_object(),
+                "{method} {path}"
+            );
+        }
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for name in [
+            "Plan",
+            "PlanContext",
+            "JobStatusResponse",
+            "ResultsResponse",
+            "PeriodMetrics",
+            "SkipReason",
+        ] {
+            assert!(
+                schemas.contains_key(name),
+                "{name} missing: {:?}",
+                schemas.keys().collect::<Vec<_>>()
+            );
+        }
+        // Query parameters come from the query types.
+        let params: Vec<&str> = doc["paths"]["/results"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            params.contains(&"start_date") && params.contains(&"reasoning"),
+            "{params:?}"
+        );
+        assert_eq!(
+            doc["paths"]["/simulate/status/{job_id}"]["get"]["parameters"][0]["in"],
+            "path"
+        );
+    }
+}

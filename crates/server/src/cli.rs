@@ -90,7 +90,13 @@ enum Command {
 /// Runs the command line; the exit code is 1 on any error.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log_json);
+    // In the foreground `run` shows a progress bar: only warnings interleave with it.
+    let default_level = if matches!(cli.command, Command::Run { .. }) {
+        "warn"
+    } else {
+        "info,tower_http=warn"
+    };
+    init_logging(cli.log_json, default_level);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -110,9 +116,9 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_logging(json: bool) {
+fn init_logging(json: bool, default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,tower_http=warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

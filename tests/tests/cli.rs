@@ -1,0 +1,162 @@
+//! The command line: help, run, import, and bad configuration.
+
+use ai_trader_e2e::{Options, Workspace};
+
+#[test]
+fn help_lists_commands_with_examples() {
+    let workspace = Workspace::new();
+    let (code, out, _) = workspace.cli(&Options::default(), &["--help"]);
+    assert_eq!(code, 0);
+    for needle in [
+        "serve",
+        "import-prices",
+        "run",
+        "Examples:",
+        "DEPLOYMENT_MODE=DEV ai-trader serve",
+    ] {
+        assert!(out.contains(needle), "{needle} missing from:\n{out}");
+    }
+}
+
+#[test]
+fn run_executes_a_job_in_the_foreground_and_prints_results() {
+    let workspace = Workspace::new();
+    let options = Options::dev();
+    workspace.import_real_data(&options);
+    let (code, out, err) = workspace.cli(
+        &options,
+        &[
+            "run",
+            "--start",
+            "2025-10-01",
+            "--end",
+            "2025-10-07",
+            "--models",
+            "mock-trader,buy-and-hold-qqq",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        err.contains("] 14/14 model-days (0 failed)"),
+        "progress bar: {err}"
+    );
+    assert!(
+        err.contains("warning: Skipped 2 dates due to weekends: ['2025-10-04', '2025-10-05']"),
+        "{err}"
+    );
+    assert!(out.contains(": completed"), "{out}");
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("mock-trader") || l.starts_with("buy-and-hold-qqq"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    assert!(
+        rows.iter()
+            .all(|r| r.split_whitespace().nth(1) == Some("5")),
+        "5 trading days each: {out}"
+    );
+    // A bad request is refused with the planner's message.
+    let (code, _, err) = workspace.cli(
+        &options,
+        &["run", "--start", "2025-10-01", "--end", "2025-10-7"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Invalid date format: 2025-10-7. Expected YYYY-MM-DD (field end_date)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_config_files_name_the_file_and_the_field() {
+    let workspace = Workspace::new();
+    let options = Options::dev().config(
+        r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": "yes"}]}"#,
+    );
+    let (code, _, err) = workspace.cli(&options, &["serve", "--port", "0"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "config.json: models[0].enabled: invalid type: string \"yes\", expected a boolean"
+        ),
+        "{err}"
+    );
+    let missing = Options::dev().with("AI_TRADER_CONFIG", "/nonexistent/config.json");
+    let (code, _, err) = workspace.cli(&missing, &["serve", "--port", "0"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("config file /nonexistent/config.json: cannot be read"),
+        "{err}"
+    );
+    let bad_env = Options::dev().with("MAX_SIMULATION_DAYS", "-3");
+    let (code, _, err) = workspace.cli(&bad_env, &["serve", "--port", "0"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("MAX_SIMULATION_DAYS"), "{err}");
+}
+
+#[test]
+fn importing_bad_price_files_imports_nothing() {
+    let workspace = Workspace::new();
+    let options = Options::dev();
+    let dir = workspace.path("prices");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (code, _, err) = workspace.cli(&options, &["import-prices", dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no daily_prices_<SYMBOL>.json files found"),
+        "{err}"
+    );
+    let good =
+        std::fs::read_to_string(ai_trader_e2e::real_data_dir().join("daily_prices_AAPL.json"))
+            .unwrap();
+    std::fs::write(dir.join("daily_prices_AAPL.json"), good).unwrap();
+    std::fs::write(
+        dir.join("daily_prices_MSFT.json"),
+        r#"{"Meta Data": {"2. Symbol": "MSFT"}, "Time Series (Daily)": {"2025-10-01": {"1. open": "-1", "2. high": "2", "3. low": "1", "4. close": "1.5", "5. volume": "10"}}}"#,
+    )
+    .unwrap();
+    let (code, _, err) = workspace.cli(&options, &["import-prices", dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("daily_prices_MSFT.json: MSFT 2025-10-01: prices must be positive"),
+        "{err}"
+    );
+    // Nothing of the good file was imported either.
+    let server = workspace.start(&options.clone().with("AI_TRADER_DEMO_MARKET", "false"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (_, coverage) = rt.block_on(server.get("/market/coverage"));
+    assert!(
+        coverage["symbols"].as_array().unwrap().is_empty(),
+        "{coverage}"
+    );
+}
+
+#[test]
+fn logs_can_be_json_lines() {
+    let workspace = Workspace::new();
+    let options = Options::dev();
+    workspace.import_real_data(&options);
+    let (code, _, err) = workspace.cli(
+        &options,
+        &[
+            "--log-json",
+            "run",
+            "--start",
+            "2025-10-01",
+            "--end",
+            "2025-10-01",
+            "--models",
+            "mock-trader",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let json_lines = err
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .collect::<Vec<_>>();
+    assert!(!json_lines.is_empty(), "{err}");
+    for line in json_lines {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(value["level"].is_string(), "{line}");
+    }
+}

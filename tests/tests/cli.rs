@@ -122,7 +122,7 @@ fn importing_bad_price_files_imports_nothing() {
         "{err}"
     );
     // Nothing of the good file was imported either.
-    let server = workspace.start(&options.clone().with("AI_TRADER_DEMO_MARKET", "false"));
+    let server = workspace.start(&options.with("AI_TRADER_DEMO_MARKET", "false"));
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (_, coverage) = rt.block_on(server.get("/market/coverage"));
     assert!(

@@ -438,6 +438,8 @@ pub(super) fn recover(tx: &Transaction<'_>, resume: bool) -> Result<Vec<String>,
                 format!("Job interrupted by container restart (was {old}, no progress made)"),
             )
         };
+        DetailStatus::Pending.transition(DetailStatus::Failed)?;
+        DetailStatus::Running.transition(DetailStatus::Failed)?;
         tx.execute(
             "UPDATE job_details SET status = 'failed', error = 'Container restarted before completion', completed_at = ?2
              WHERE job_id = ?1 AND status IN ('pending','running')",

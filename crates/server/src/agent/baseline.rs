@@ -4,9 +4,8 @@
 use ai_trader_core::universe::NASDAQ_100;
 use serde_json::json;
 
-use super::mock::summarise;
-use super::prompt::{system_prompt, user_prompt};
-use super::{Agent, AgentFuture, AgentOutcome, FINISH_SIGNAL, Session};
+use super::scripted::{close_day, open_day};
+use super::{Agent, AgentFuture, Session};
 
 /// Buys as many shares of one symbol (QQQ by default) as its cash affords, then holds.
 pub struct BuyAndHold {
@@ -32,30 +31,10 @@ fn open(session: &Session, symbol: &str) -> Option<f64> {
         .filter(|p| *p > 0.0)
 }
 
-fn begin(session: &mut Session) {
-    let date = session.context.date;
-    let start = session.tools.book().start().clone();
-    session
-        .conversation
-        .system(system_prompt(date, &start, session.tools.market()));
-    session.conversation.user(user_prompt(date));
-}
-
-fn finish(session: &mut Session) -> AgentOutcome {
-    let summary = summarise(session);
-    session
-        .conversation
-        .assistant(format!("{summary} {FINISH_SIGNAL}"), Vec::new());
-    AgentOutcome {
-        summary,
-        usage: Default::default(),
-    }
-}
-
 impl Agent for BuyAndHold {
     fn run_day<'a>(&'a self, session: &'a mut Session) -> AgentFuture<'a> {
         Box::pin(async move {
-            begin(session);
+            open_day(session);
             let invested = !session.tools.book().start().holdings.is_empty();
             let orders = match (invested, open(session, &self.symbol)) {
                 (false, Some(price)) => {
@@ -77,7 +56,7 @@ impl Agent for BuyAndHold {
             };
             session.conversation.assistant(text, orders.clone());
             session.run_calls(&orders);
-            Ok(finish(session))
+            Ok(close_day(session))
         })
     }
 }
@@ -85,7 +64,7 @@ impl Agent for BuyAndHold {
 impl Agent for EqualWeight {
     fn run_day<'a>(&'a self, session: &'a mut Session) -> AgentFuture<'a> {
         Box::pin(async move {
-            begin(session);
+            open_day(session);
             let invested = !session.tools.book().start().holdings.is_empty();
             let mut orders = Vec::new();
             if !invested {
@@ -113,7 +92,7 @@ impl Agent for EqualWeight {
             };
             session.conversation.assistant(text, orders.clone());
             session.run_calls(&orders);
-            Ok(finish(session))
+            Ok(close_day(session))
         })
     }
 }

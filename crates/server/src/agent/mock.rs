@@ -8,8 +8,8 @@ use ai_trader_core::Date;
 use ai_trader_core::universe::NASDAQ_100;
 use serde_json::json;
 
-use super::prompt::{system_prompt, user_prompt};
-use super::{Agent, AgentFuture, AgentOutcome, FINISH_SIGNAL, Session};
+use super::scripted::{close_day, open_day};
+use super::{Agent, AgentFuture, AgentOutcome, Session};
 
 /// The mock provider.
 pub struct MockAgent {
@@ -44,12 +44,9 @@ impl Agent for MockAgent {
 }
 
 fn run(session: &mut Session) -> AgentOutcome {
+    open_day(session);
     let date = session.context.date;
     let start = session.tools.book().start().clone();
-    session
-        .conversation
-        .system(system_prompt(date, &start, session.tools.market()));
-    session.conversation.user(user_prompt(date));
 
     let symbol = rotation_symbol(date);
     let look = vec![
@@ -95,45 +92,5 @@ fn run(session: &mut Session) -> AgentOutcome {
     session.conversation.assistant(text, orders.clone());
     session.run_calls(&orders);
 
-    let summary = summarise(session);
-    session
-        .conversation
-        .assistant(format!("{summary} {FINISH_SIGNAL}"), Vec::new());
-    AgentOutcome {
-        summary,
-        usage: Default::default(),
-    }
-}
-
-/// "On 2025-10-02 I sold 2 NVDA at 180.10 and bought 5 MSFT at 515.50." — names every trade.
-pub(super) fn summarise(session: &Session) -> String {
-    let date = session.context.date;
-    let fills = session.tools.book().fills();
-    if fills.is_empty() {
-        return format!("On {date} I made no trades and kept my portfolio unchanged.");
-    }
-    let trades: Vec<String> = fills
-        .iter()
-        .map(|f| {
-            let verb = if f.side == ai_trader_core::ledger::Side::Buy {
-                "bought"
-            } else {
-                "sold"
-            };
-            format!("{verb} {} {} at {:.2}", f.quantity, f.symbol, f.price)
-        })
-        .collect();
-    let cash = session.tools.book().position().cash;
-    format!(
-        "On {date} I {}. Cash after trading: {cash:.2}.",
-        join_and(&trades)
-    )
-}
-
-fn join_and(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
+    close_day(session)
 }

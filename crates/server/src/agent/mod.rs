@@ -7,6 +7,7 @@ mod baseline;
 mod conversation;
 mod mock;
 pub mod prompt;
+mod scripted;
 mod session;
 mod tools;
 

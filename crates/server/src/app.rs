@@ -52,7 +52,7 @@ impl AppState {
             seed_demo_market(store.as_ref())?;
             market = store.load_market()?;
         }
-        let agents = build_agents(&config, dev).map_err(anyhow::Error::msg)?;
+        let agents = build_agents(&config, &settings).map_err(anyhow::Error::msg)?;
         let basemodels: BTreeMap<String, String> = config
             .models
             .iter()

@@ -28,7 +28,8 @@ use crate::{api, clock};
         DEPLOYMENT_MODE=DEV ai-trader serve            # demo: mock models, synthetic market, no key\n  \
         ai-trader serve --config configs/config.json --port 8080\n  \
         ai-trader import-prices ../shared/data/nasdaq100\n  \
-        ai-trader run --start 2025-10-01 --end 2025-10-10 --models mock-trader,buy-and-hold-qqq"
+        ai-trader run --start 2025-10-01 --end 2025-10-10 --models mock-trader,buy-and-hold-qqq\n  \
+        ai-trader check-model gpt-5 --config configs/config.json"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -67,6 +68,13 @@ enum Command {
         common: Common,
         /// The directory.
         dir: PathBuf,
+    },
+    /// Check that a model's endpoint, key and tool calling work (one small request).
+    CheckModel {
+        #[command(flatten)]
+        common: Common,
+        /// The model's signature.
+        signature: String,
     },
     /// Run one job in the foreground and print its results.
     Run {
@@ -143,6 +151,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve { common, host, port } => serve(&common, &host, port).await,
         Command::ImportPrices { common, dir } => import_prices(&common, &dir),
+        Command::CheckModel { common, signature } => check_model(&common, &signature).await,
         Command::Run {
             common,
             start,
@@ -194,6 +203,28 @@ async fn serve(common: &Common, host: &str, port: u16) -> anyhow::Result<()> {
 
 async fn shutdown() {
     let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn check_model(common: &Common, signature: &str) -> anyhow::Result<()> {
+    let (settings, config) = load(common)?;
+    let Some(model) = config.models.iter().find(|m| m.signature == signature) else {
+        let known: Vec<&str> = config.models.iter().map(|m| m.signature.as_str()).collect();
+        anyhow::bail!(
+            "unknown model {signature}; configured models: {}",
+            known.join(", ")
+        );
+    };
+    if model.provider() != crate::config::Provider::Openai {
+        println!(
+            "model {signature} uses the {} provider: it needs no endpoint",
+            model.provider().as_str()
+        );
+        return Ok(());
+    }
+    let agent = crate::agent::openai_agent(model, &config.agent_config, &settings);
+    let message = agent.check().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{message}");
+    Ok(())
 }
 
 fn import_prices(common: &Common, dir: &std::path::Path) -> anyhow::Result<()> {

@@ -6,6 +6,7 @@
 mod baseline;
 mod conversation;
 mod mock;
+pub mod openai;
 pub mod prompt;
 mod scripted;
 mod session;
@@ -24,7 +25,7 @@ pub use mock::{MockAgent, rotation_symbol};
 pub use session::{Session, TradingContext};
 pub use tools::{ToolBox, ToolDefinition, ToolError, tool_definitions};
 
-use crate::config::{FileConfig, Provider};
+use crate::config::{AgentConfig, FileConfig, ModelConfig, Provider, Settings};
 
 /// The stop token a model ends its day with.
 pub const FINISH_SIGNAL: &str = "<FINISH_SIGNAL>";
@@ -56,8 +57,38 @@ pub trait Agent: Send + Sync {
 /// The agent of every configured model, by signature.
 pub type Agents = HashMap<String, Arc<dyn Agent>>;
 
+/// The endpoint of OpenAI-compatible models that configure none.
+pub const DEFAULT_OPENAI_BASE: &str = "https://api.openai.com/v1";
+
+/// The OpenAI agent of one configured model: its endpoint and key from the model entry, else
+/// from `OPENAI_API_BASE` / `OPENAI_API_KEY`.
+pub fn openai_agent(
+    model: &ModelConfig,
+    agent: &AgentConfig,
+    settings: &Settings,
+) -> openai::OpenAiAgent {
+    let client = openai::ChatClient::new(openai::ClientConfig {
+        signature: model.signature.clone(),
+        base_url: model
+            .openai_base_url
+            .clone()
+            .or_else(|| settings.openai_api_base.clone())
+            .unwrap_or_else(|| DEFAULT_OPENAI_BASE.to_owned()),
+        api_key: model
+            .openai_api_key
+            .clone()
+            .or_else(|| settings.openai_api_key.clone()),
+        timeout: std::time::Duration::from_secs_f64(agent.request_timeout),
+        max_retries: agent.max_retries,
+        base_delay: std::time::Duration::from_secs_f64(agent.base_delay),
+        requests_per_minute: model.requests_per_minute.unwrap_or(0),
+    });
+    openai::OpenAiAgent::new(client, model.basemodel.clone())
+}
+
 /// Builds the agents of a configuration. In DEV mode every model uses the mock.
-pub fn build_agents(config: &FileConfig, dev_mode: bool) -> Result<Agents, String> {
+pub fn build_agents(config: &FileConfig, settings: &Settings) -> Result<Agents, String> {
+    let dev_mode = settings.mode == ai_trader_core::api::DeploymentMode::Dev;
     let mut agents: Agents = HashMap::new();
     for model in &config.models {
         let agent: Arc<dyn Agent> = match (dev_mode, model.provider()) {
@@ -71,10 +102,7 @@ pub fn build_agents(config: &FileConfig, dev_mode: bool) -> Result<Agents, Strin
                 std::time::Duration::from_millis(model.latency_ms.unwrap_or(0)),
             )),
             (false, Provider::Openai) => {
-                return Err(format!(
-                    "model {}: the openai provider is not available in this build yet; use DEPLOYMENT_MODE=DEV or provider mock",
-                    model.signature
-                ));
+                Arc::new(openai_agent(model, &config.agent_config, settings))
             }
         };
         agents.insert(model.signature.clone(), agent);

@@ -27,7 +27,7 @@ pub(super) fn close_day(session: &mut Session) -> AgentOutcome {
 }
 
 /// "On 2025-10-02 I sold 2 NVDA at 180.10 and bought 5 MSFT at 515.50." — names every trade.
-fn summarise(session: &Session) -> String {
+pub(super) fn summarise(session: &Session) -> String {
     let date = session.context.date;
     let fills = session.tools.book().fills();
     if fills.is_empty() {

@@ -25,6 +25,8 @@ fn settings(dir: &std::path::Path) -> Settings {
         allowed_origins: vec!["http://ui.example".into()],
         api_token: None,
         demo_market: true,
+        openai_api_base: None,
+        openai_api_key: None,
     }
 }
 

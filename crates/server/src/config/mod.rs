@@ -66,6 +66,9 @@ pub struct ModelConfig {
     /// The symbol a `buy_and_hold` baseline holds (default QQQ).
     #[serde(default)]
     pub symbol: Option<String>,
+    /// At most this many provider requests per minute for this model (0 or absent: no limit).
+    #[serde(default)]
+    pub requests_per_minute: Option<u32>,
     /// Simulated response time of the `mock` provider per model-day, in milliseconds (demos
     /// and tests of long-running jobs).
     #[serde(default)]
@@ -123,6 +126,9 @@ pub struct AgentConfig {
     /// Starting cash of every model.
     #[serde(default = "default_initial_cash")]
     pub initial_cash: f64,
+    /// Timeout of one provider request, seconds.
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout: f64,
     /// Flat commission per trade.
     #[serde(default)]
     pub commission_per_trade: f64,
@@ -146,6 +152,9 @@ fn default_max_retries() -> u32 {
 fn default_base_delay() -> f64 {
     1.0
 }
+fn default_request_timeout() -> f64 {
+    60.0
+}
 fn default_initial_cash() -> f64 {
     DEFAULT_INITIAL_CASH
 }
@@ -157,6 +166,7 @@ impl Default for AgentConfig {
             max_retries: default_max_retries(),
             base_delay: default_base_delay(),
             initial_cash: default_initial_cash(),
+            request_timeout: default_request_timeout(),
             commission_per_trade: 0.0,
             commission_bps: 0.0,
             stock_symbols: None,
@@ -230,6 +240,7 @@ impl FileConfig {
             openai_api_key: None,
             symbol: symbol.map(str::to_owned),
             latency_ms: None,
+            requests_per_minute: None,
         };
         Self {
             agent_type: None,
@@ -320,6 +331,12 @@ impl FileConfig {
         if !(agent.initial_cash.is_finite() && agent.initial_cash > 0.0) {
             return Err(("agent_config.initial_cash".into(), "must be > 0".into()));
         }
+        if !(agent.request_timeout.is_finite() && agent.request_timeout > 0.0) {
+            return Err((
+                "agent_config.request_timeout".into(),
+                "must be > 0 seconds".into(),
+            ));
+        }
         if !(agent.base_delay.is_finite() && agent.base_delay >= 0.0) {
             return Err(("agent_config.base_delay".into(), "must be >= 0".into()));
         }
@@ -360,6 +377,10 @@ pub struct Settings {
     pub api_token: Option<String>,
     /// Seed a synthetic demo market when the price table is empty.
     pub demo_market: bool,
+    /// `OPENAI_API_BASE`: the endpoint of models that name none.
+    pub openai_api_base: Option<String>,
+    /// `OPENAI_API_KEY`: the key of models that give none.
+    pub openai_api_key: Option<Secret>,
 }
 
 impl Settings {
@@ -474,6 +495,8 @@ impl Env<'_> {
                 .unwrap_or_default(),
             api_token: self.get("AI_TRADER_API_TOKEN"),
             demo_market: self.flag("AI_TRADER_DEMO_MARKET", mode == DeploymentMode::Dev)?,
+            openai_api_base: self.get("OPENAI_API_BASE"),
+            openai_api_key: self.get("OPENAI_API_KEY").map(Secret::new),
         })
     }
 }

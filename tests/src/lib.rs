@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+pub mod fake_openai;
+
 /// The binary under test.
 pub fn binary() -> PathBuf {
     if let Some(path) = std::env::var_os("AI_TRADER_BIN") {
@@ -44,6 +46,17 @@ pub struct Options {
 }
 
 impl Options {
+    /// PROD mode (real providers), no demo market.
+    pub fn prod() -> Self {
+        Self {
+            env: vec![
+                env("DEPLOYMENT_MODE", "PROD"),
+                env("AI_TRADER_DEMO_MARKET", "false"),
+            ],
+            config: None,
+        }
+    }
+
     /// DEV mode on a database that survives restarts, with the given prices imported first.
     pub fn dev() -> Self {
         Self {

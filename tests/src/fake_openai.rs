@@ -237,3 +237,53 @@ impl FakeOpenAi {
         )
     }
 }
+
+/// The requests a fake search saw: (query, Authorization).
+type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
+/// A fake Jina search: `GET /?q=…` answers `{"code": 200, "data": results}` and records the
+/// queries and `Authorization` headers.
+#[derive(Clone)]
+pub struct FakeJina {
+    /// The base URL to configure (`JINA_BASE_URL`).
+    pub base_url: String,
+    seen: Seen,
+}
+
+impl FakeJina {
+    /// Starts the fake with fixed results.
+    pub async fn start(results: Value) -> Self {
+        let seen: Seen = Arc::default();
+        let state = (seen.clone(), results);
+        let app = Router::new()
+            .route(
+                "/",
+                axum::routing::get(
+                    |State((seen, results)): State<(Seen, Value)>,
+                     headers: HeaderMap,
+                     axum::extract::Query(query): axum::extract::Query<
+                        std::collections::HashMap<String, String>,
+                    >| async move {
+                        let auth = headers
+                            .get("authorization")
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned);
+                        seen.lock()
+                            .unwrap()
+                            .push((query.get("q").cloned().unwrap_or_default(), auth));
+                        axum::Json(json!({"code": 200, "data": results}))
+                    },
+                ),
+            )
+            .with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+        Self { base_url, seen }
+    }
+
+    /// (query, Authorization) of every request.
+    pub fn seen(&self) -> Vec<(String, Option<String>)> {
+        self.seen.lock().unwrap().clone()
+    }
+}

@@ -14,7 +14,7 @@ use crate::config::{FileConfig, Settings};
 use crate::market::{MarketData, PriceSource, SYNTHETIC_SEED, synthetic_bars};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{PlanningState, Store, StoreError};
-use crate::worker::{SharedMarket, Worker, blocking};
+use crate::worker::{SharedMarket, Worker, WorkerParts, blocking};
 
 /// Everything a handler needs.
 pub struct AppState {
@@ -59,15 +59,16 @@ impl AppState {
             .map(|m| (m.signature.clone(), m.basemodel.clone()))
             .collect();
         let market: SharedMarket = Arc::new(RwLock::new(Arc::new(market)));
-        let worker = Worker::new(
-            store.clone(),
-            market.clone(),
+        let worker = Worker::new(WorkerParts {
+            store: store.clone(),
+            market: market.clone(),
             agents,
-            config.agent_config.clone(),
+            agent_config: config.agent_config.clone(),
             basemodels,
-            settings.max_concurrent_jobs,
-            settings.max_parallel_models,
-        );
+            search: settings.news_search(),
+            max_concurrent_jobs: settings.max_concurrent_jobs,
+            max_parallel_models: settings.max_parallel_models,
+        });
         Ok(Arc::new(Self {
             store,
             market,

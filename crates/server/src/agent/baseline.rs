@@ -55,7 +55,7 @@ impl Agent for BuyAndHold {
                 format!("Investing all cash in {} at the open.", self.symbol)
             };
             session.conversation.assistant(text, orders.clone());
-            session.run_calls(&orders);
+            session.run_calls(&orders).await;
             Ok(close_day(session))
         })
     }
@@ -91,7 +91,7 @@ impl Agent for EqualWeight {
                 )
             };
             session.conversation.assistant(text, orders.clone());
-            session.run_calls(&orders);
+            session.run_calls(&orders).await;
             Ok(close_day(session))
         })
     }

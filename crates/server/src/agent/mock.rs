@@ -38,12 +38,12 @@ impl Agent for MockAgent {
             if !self.latency.is_zero() {
                 tokio::time::sleep(self.latency).await;
             }
-            Ok(run(session))
+            Ok(run(session).await)
         })
     }
 }
 
-fn run(session: &mut Session) -> AgentOutcome {
+async fn run(session: &mut Session) -> AgentOutcome {
     open_day(session);
     let date = session.context.date;
     let start = session.tools.book().start().clone();
@@ -57,7 +57,7 @@ fn run(session: &mut Session) -> AgentOutcome {
         format!("Analyzing the market for {date}. I will check my position and today's price of {symbol}."),
         look.clone(),
     );
-    let results = session.run_calls(&look);
+    let results = session.run_calls(&look).await;
     let open = results[1].get("open").and_then(|v| v.as_f64());
 
     let mut orders = Vec::new();
@@ -90,7 +90,7 @@ fn run(session: &mut Session) -> AgentOutcome {
         (false, _) => format!("Placing today's orders for {symbol}."),
     };
     session.conversation.assistant(text, orders.clone());
-    session.run_calls(&orders);
+    session.run_calls(&orders).await;
 
     close_day(session)
 }

@@ -41,9 +41,14 @@ pub struct Session {
 
 impl Session {
     /// A session starting from `book`'s position.
-    pub fn new(context: TradingContext, market: Arc<MarketData>, book: DayBook) -> Self {
+    pub fn new(
+        context: TradingContext,
+        market: Arc<MarketData>,
+        book: DayBook,
+        search: Option<Arc<super::NewsSearch>>,
+    ) -> Self {
         Self {
-            tools: ToolBox::new(context.date, market, book),
+            tools: ToolBox::new(context.date, market, book).with_search(search),
             context,
             conversation: Conversation::default(),
             fill_times: Vec::new(),
@@ -63,25 +68,30 @@ impl Session {
 
     /// Runs the tool calls of an assistant message in order, recording each result as a tool
     /// message. Returns the results (errors are `{"error": …}` objects, never a crash).
-    pub fn run_calls(&mut self, calls: &[ToolCallRecord]) -> Vec<Value> {
-        calls
-            .iter()
-            .map(|call| {
-                let fills_before = self.tools.book().fills().len();
-                let result = match serde_json::from_str::<Value>(&call.arguments) {
-                    Ok(arguments) => self.tools.call(&call.name, &arguments),
-                    Err(e) => Err(super::ToolError::new(format!(
-                        "arguments are not valid JSON: {e}"
-                    ))),
-                };
-                for _ in fills_before..self.tools.book().fills().len() {
-                    self.fill_times.push(clock::timestamp());
-                }
-                let value = result.unwrap_or_else(|e| e.to_json());
-                self.conversation.tool(call, value.to_string());
-                value
-            })
-            .collect()
+    pub async fn run_calls(&mut self, calls: &[ToolCallRecord]) -> Vec<Value> {
+        let mut results = Vec::with_capacity(calls.len());
+        for call in calls {
+            let fills_before = self.tools.book().fills().len();
+            // An empty argument string means no arguments.
+            let text = if call.arguments.trim().is_empty() {
+                "{}"
+            } else {
+                call.arguments.as_str()
+            };
+            let result = match serde_json::from_str::<Value>(text) {
+                Ok(arguments) => self.tools.call(&call.name, &arguments).await,
+                Err(e) => Err(super::ToolError::new(format!(
+                    "arguments are not valid JSON: {e}"
+                ))),
+            };
+            for _ in fills_before..self.tools.book().fills().len() {
+                self.fill_times.push(clock::timestamp());
+            }
+            let value = result.unwrap_or_else(|e| e.to_json());
+            self.conversation.tool(call, value.to_string());
+            results.push(value);
+        }
+        results
     }
 
     /// The trades with the times they were made.

@@ -10,6 +10,7 @@ use ai_trader_core::Date;
 use ai_trader_core::ledger::{DayBook, parse_share_amount};
 use serde_json::{Map, Value, json};
 
+use super::NewsSearch;
 use crate::market::MarketData;
 
 /// A tool the model may call.
@@ -23,8 +24,8 @@ pub struct ToolDefinition {
     pub parameters: Value,
 }
 
-/// Every tool, with its argument schema.
-pub fn tool_definitions() -> Vec<ToolDefinition> {
+/// Every tool, with its argument schema; `search` only when a search is configured.
+pub fn tool_definitions(with_search: bool) -> Vec<ToolDefinition> {
     let symbol_amount = json!({
         "type": "object",
         "properties": {
@@ -76,7 +77,19 @@ pub fn tool_definitions() -> Vec<ToolDefinition> {
             description: "a × b",
             parameters: two_numbers,
         },
+        ToolDefinition {
+            name: "search",
+            description: "Search the news. Only articles published before today are returned.",
+            parameters: json!({
+                "type": "object",
+                "properties": {"query": {"type": "string"}},
+                "required": ["query"]
+            }),
+        },
     ]
+    .into_iter()
+    .filter(|t| with_search || t.name != "search")
+    .collect()
 }
 
 /// A tool call that failed; the message goes back to the model.
@@ -101,6 +114,7 @@ pub struct ToolBox {
     today: Date,
     market: Arc<MarketData>,
     book: DayBook,
+    search: Option<Arc<NewsSearch>>,
 }
 
 fn arg<'a>(args: &'a Value, name: &str) -> Result<&'a Value, ToolError> {
@@ -132,7 +146,19 @@ impl ToolBox {
             today,
             market,
             book,
+            search: None,
         }
+    }
+
+    /// Offers the `search` tool.
+    pub fn with_search(mut self, search: Option<Arc<NewsSearch>>) -> Self {
+        self.search = search;
+        self
+    }
+
+    /// The tools this day offers.
+    pub fn definitions(&self) -> Vec<ToolDefinition> {
+        tool_definitions(self.search.is_some())
     }
 
     /// The day's book (position and fills).
@@ -146,7 +172,7 @@ impl ToolBox {
     }
 
     /// Calls a tool by name with JSON arguments.
-    pub fn call(&mut self, name: &str, args: &Value) -> Result<Value, ToolError> {
+    pub async fn call(&mut self, name: &str, args: &Value) -> Result<Value, ToolError> {
         let args = if args.is_null() {
             &Value::Object(Map::new())
         } else {
@@ -175,9 +201,21 @@ impl ToolBox {
             }
             "add" => Ok(json!(number_arg(args, "a")? + number_arg(args, "b")?)),
             "multiply" => Ok(json!(number_arg(args, "a")? * number_arg(args, "b")?)),
-            other => Err(ToolError::new(format!(
-                "unknown tool {other}; available: get_price, get_position, buy, sell, add, multiply"
-            ))),
+            "search" if self.search.is_some() => {
+                let query = string_arg(args, "query")?;
+                let search = self
+                    .search
+                    .clone()
+                    .ok_or_else(|| ToolError::new("search is not configured"))?;
+                search.search(&query, self.today).await
+            }
+            other => {
+                let names: Vec<&str> = self.definitions().iter().map(|t| t.name).collect();
+                Err(ToolError::new(format!(
+                    "unknown tool {other}; available: {}",
+                    names.join(", ")
+                )))
+            }
         }
     }
 

@@ -27,6 +27,9 @@ fn settings(dir: &std::path::Path) -> Settings {
         demo_market: true,
         openai_api_base: None,
         openai_api_key: None,
+        jina_api_key: None,
+        jina_base_url: None,
+        search_keep_undated: false,
     }
 }
 

@@ -381,9 +381,29 @@ pub struct Settings {
     pub openai_api_base: Option<String>,
     /// `OPENAI_API_KEY`: the key of models that give none.
     pub openai_api_key: Option<Secret>,
+    /// `JINA_API_KEY`: enables the `search` tool.
+    pub jina_api_key: Option<Secret>,
+    /// `JINA_BASE_URL`: the search endpoint (default Jina's).
+    pub jina_base_url: Option<String>,
+    /// `SEARCH_KEEP_UNDATED`: keep search results without a publication date.
+    pub search_keep_undated: bool,
 }
 
 impl Settings {
+    /// The news search, when a Jina key is configured.
+    pub fn news_search(&self) -> Option<std::sync::Arc<crate::agent::NewsSearch>> {
+        let key = self.jina_api_key.clone()?;
+        let base = self
+            .jina_base_url
+            .clone()
+            .unwrap_or_else(|| crate::agent::search::DEFAULT_JINA_BASE.to_owned());
+        Some(std::sync::Arc::new(crate::agent::NewsSearch::new(
+            base,
+            key,
+            self.search_keep_undated,
+        )))
+    }
+
     /// `PROD` or `DEV`.
     pub fn mode_name(&self) -> &'static str {
         match self.mode {
@@ -497,6 +517,9 @@ impl Env<'_> {
             demo_market: self.flag("AI_TRADER_DEMO_MARKET", mode == DeploymentMode::Dev)?,
             openai_api_base: self.get("OPENAI_API_BASE"),
             openai_api_key: self.get("OPENAI_API_KEY").map(Secret::new),
+            jina_api_key: self.get("JINA_API_KEY").map(Secret::new),
+            jina_base_url: self.get("JINA_BASE_URL"),
+            search_keep_undated: self.flag("SEARCH_KEEP_UNDATED", false)?,
         })
     }
 }

@@ -11,7 +11,7 @@ use std::sync::{Arc, RwLock};
 use ai_trader_core::{Date, DetailStatus, JobStatus};
 use tokio::sync::Semaphore;
 
-use crate::agent::Agents;
+use crate::agent::{Agents, NewsSearch};
 use crate::config::AgentConfig;
 use crate::market::MarketData;
 use crate::store::{Store, StoreError};
@@ -33,6 +33,7 @@ struct Inner {
     agents: Agents,
     agent_config: AgentConfig,
     basemodels: BTreeMap<String, String>,
+    search: Option<Arc<NewsSearch>>,
     job_slots: Arc<Semaphore>,
     max_parallel_models: usize,
     /// Jobs being run by this process: a job is never run twice at once.
@@ -50,6 +51,26 @@ impl Drop for RunGuard<'_> {
     }
 }
 
+/// What a worker is built from.
+pub struct WorkerParts {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// Prices.
+    pub market: SharedMarket,
+    /// The agent of every model.
+    pub agents: Agents,
+    /// Agent settings.
+    pub agent_config: AgentConfig,
+    /// Each model's basemodel.
+    pub basemodels: BTreeMap<String, String>,
+    /// The news search, if configured.
+    pub search: Option<Arc<NewsSearch>>,
+    /// `MAX_CONCURRENT_JOBS`.
+    pub max_concurrent_jobs: usize,
+    /// `MAX_PARALLEL_MODELS`.
+    pub max_parallel_models: usize,
+}
+
 /// Runs a blocking store call off the async runtime.
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
@@ -61,24 +82,17 @@ pub async fn blocking<T: Send + 'static>(
 
 impl Worker {
     /// A worker over the store, market and agents.
-    pub fn new(
-        store: Arc<dyn Store>,
-        market: SharedMarket,
-        agents: Agents,
-        agent_config: AgentConfig,
-        basemodels: BTreeMap<String, String>,
-        max_concurrent_jobs: usize,
-        max_parallel_models: usize,
-    ) -> Self {
+    pub fn new(parts: WorkerParts) -> Self {
         Self {
             inner: Arc::new(Inner {
-                store,
-                market,
-                agents,
-                agent_config,
-                basemodels,
-                job_slots: Arc::new(Semaphore::new(max_concurrent_jobs.max(1))),
-                max_parallel_models: max_parallel_models.max(1),
+                store: parts.store,
+                market: parts.market,
+                agents: parts.agents,
+                agent_config: parts.agent_config,
+                basemodels: parts.basemodels,
+                search: parts.search,
+                job_slots: Arc::new(Semaphore::new(parts.max_concurrent_jobs.max(1))),
+                max_parallel_models: parts.max_parallel_models.max(1),
                 running: std::sync::Mutex::new(std::collections::HashSet::new()),
             }),
         }
@@ -208,6 +222,7 @@ impl Worker {
                     model,
                     &basemodel,
                     date,
+                    inner.search.clone(),
                 )
                 .await
             }

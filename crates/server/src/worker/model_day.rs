@@ -8,7 +8,7 @@ use ai_trader_core::Date;
 use ai_trader_core::ledger::{DayBook, Position, daily_change, value_at_close};
 
 use super::blocking;
-use crate::agent::{Agent, Session, TradingContext};
+use crate::agent::{Agent, NewsSearch, Session, TradingContext};
 use crate::clock;
 use crate::config::AgentConfig;
 use crate::market::MarketData;
@@ -25,6 +25,7 @@ pub async fn run_model_day(
     model: &str,
     basemodel: &str,
     date: Date,
+    search: Option<Arc<NewsSearch>>,
 ) -> Result<CompletedDay, String> {
     let started_at = clock::timestamp();
     let clock_start = Instant::now();
@@ -55,7 +56,7 @@ pub async fn run_model_day(
         max_steps: config.max_steps,
     };
     let book = DayBook::new(date, start.clone(), config.fees());
-    let mut session = Session::new(context, market.clone(), book);
+    let mut session = Session::new(context, market.clone(), book, search);
     let outcome = agent
         .run_day(&mut session)
         .await

@@ -37,7 +37,7 @@ impl OpenAiAgent {
         let body = json!({
             "model": self.basemodel,
             "messages": [{"role": "user", "content": "Call the get_position tool once, then say OK."}],
-            "tools": tools_json(&tool_definitions()),
+            "tools": tools_json(&tool_definitions(false)),
             "tool_choice": "auto",
         });
         let mut n = 0;
@@ -75,7 +75,7 @@ impl OpenAiAgent {
             json!({"role": "system", "content": system}),
             json!({"role": "user", "content": user}),
         ];
-        let tools = tools_json(&tool_definitions());
+        let tools = tools_json(&session.tools.definitions());
         let mut usage = TokenUsage::default();
         let mut generated = 0u32;
         for _ in 0..session.context.max_steps {
@@ -95,7 +95,7 @@ impl OpenAiAgent {
             messages.push(assistant_json(&reply.content, &reply.tool_calls));
             // Tool results are taken before the finish check: a model may trade and finish in
             // the same reply (reference bug #43).
-            let results = session.run_calls(&reply.tool_calls);
+            let results = session.run_calls(&reply.tool_calls).await;
             for (call, result) in reply.tool_calls.iter().zip(&results) {
                 messages.push(
                     json!({"role": "tool", "tool_call_id": call.id, "content": result.to_string()}),

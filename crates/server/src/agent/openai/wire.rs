@@ -273,7 +273,7 @@ mod tests {
             assistant_json("", &calls),
             json!({"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "buy", "arguments": "{}"}}]})
         );
-        let tools = tools_json(&crate::agent::tool_definitions());
+        let tools = tools_json(&crate::agent::tool_definitions(false));
         assert_eq!(tools[2]["function"]["name"], "buy");
         assert_eq!(
             tools[2]["function"]["parameters"]["required"],

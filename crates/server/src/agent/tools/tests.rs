@@ -53,6 +53,19 @@ fn tools(cash: f64) -> ToolBox {
     )
 }
 
+/// Runs a tool call to completion (only `search` really awaits).
+fn call(
+    t: &mut ToolBox,
+    name: &str,
+    args: &serde_json::Value,
+) -> Result<serde_json::Value, ToolError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(t.call(name, args))
+}
+
 fn error(result: Result<serde_json::Value, ToolError>) -> String {
     result.unwrap_err().to_string()
 }
@@ -60,40 +73,46 @@ fn error(result: Result<serde_json::Value, ToolError>) -> String {
 #[test]
 fn l10_get_price_never_looks_ahead() {
     let mut t = tools(1000.0);
-    let past = t
-        .call(
-            "get_price",
-            &json!({"symbol": "AAPL", "date": "2025-10-01"}),
-        )
-        .unwrap();
+    let past = call(
+        &mut t,
+        "get_price",
+        &json!({"symbol": "AAPL", "date": "2025-10-01"}),
+    )
+    .unwrap();
     assert_eq!(past["close"], 101.0);
-    let today = t
-        .call(
-            "get_price",
-            &json!({"symbol": "aapl", "date": "2025-10-02"}),
-        )
-        .unwrap();
+    let today = call(
+        &mut t,
+        "get_price",
+        &json!({"symbol": "aapl", "date": "2025-10-02"}),
+    )
+    .unwrap();
     assert_eq!(
         today,
         json!({"symbol": "AAPL", "date": "2025-10-02", "open": 102.0}),
         "only the open today"
     );
     assert_eq!(
-        error(t.call(
+        error(call(
+            &mut t,
             "get_price",
             &json!({"symbol": "AAPL", "date": "2025-10-03"})
         )),
         "No data after the simulated day 2025-10-02: 2025-10-03 is in the future"
     );
     assert_eq!(
-        error(t.call(
+        error(call(
+            &mut t,
             "get_price",
             &json!({"symbol": "AAPL", "date": "10/01/2025"})
         )),
         "Invalid date format: 10/01/2025. Expected YYYY-MM-DD"
     );
     assert_eq!(
-        error(t.call("get_price", &json!({"symbol": "ZZZ", "date": "2025-10-01"}))),
+        error(call(
+            &mut t,
+            "get_price",
+            &json!({"symbol": "ZZZ", "date": "2025-10-01"})
+        )),
         "No price for ZZZ on 2025-10-01"
     );
 }
@@ -120,7 +139,11 @@ fn l07_amounts_must_be_whole_and_positive() {
         ),
     ] {
         assert_eq!(
-            error(t.call("buy", &json!({"symbol": "AAPL", "amount": amount}))),
+            error(call(
+                &mut t,
+                "buy",
+                &json!({"symbol": "AAPL", "amount": amount})
+            )),
             expected
         );
     }
@@ -131,8 +154,7 @@ fn l07_amounts_must_be_whole_and_positive() {
     );
     // Quoted numbers are a common model quirk and are accepted.
     assert_eq!(
-        t.call("buy", &json!({"symbol": "AAPL", "amount": "3"}))
-            .unwrap(),
+        call(&mut t, "buy", &json!({"symbol": "AAPL", "amount": "3"})).unwrap(),
         json!({"CASH": 9694.0, "AAPL": 3})
     );
 }
@@ -140,17 +162,14 @@ fn l07_amounts_must_be_whole_and_positive() {
 #[test]
 fn bug_44_sell_proceeds_fund_a_later_buy_the_same_day() {
     let mut t = tools(600.0);
-    t.call("buy", &json!({"symbol": "AAPL", "amount": 5}))
-        .unwrap();
+    call(&mut t, "buy", &json!({"symbol": "AAPL", "amount": 5})).unwrap();
     assert!(
-        error(t.call("buy", &json!({"symbol": "MSFT", "amount": 1})))
+        error(call(&mut t, "buy", &json!({"symbol": "MSFT", "amount": 1})))
             .starts_with("Insufficient cash")
     );
-    t.call("sell", &json!({"symbol": "AAPL", "amount": 5}))
-        .unwrap();
+    call(&mut t, "sell", &json!({"symbol": "AAPL", "amount": 5})).unwrap();
     assert_eq!(
-        t.call("buy", &json!({"symbol": "MSFT", "amount": 1}))
-            .unwrap(),
+        call(&mut t, "buy", &json!({"symbol": "MSFT", "amount": 1})).unwrap(),
         json!({"CASH": 100.0, "MSFT": 1})
     );
 }
@@ -158,9 +177,7 @@ fn bug_44_sell_proceeds_fund_a_later_buy_the_same_day() {
 #[test]
 fn l11_model_supplied_context_is_ignored() {
     let mut t = tools(1000.0);
-    let result = t
-        .call(
-            "buy",
+    let result = call(&mut t, "buy",
             &json!({"symbol": "AAPL", "amount": 1, "signature": "other-model", "today_date": "2025-10-03",
                     "job_id": "forged", "_current_position": {"CASH": 1e9}}),
         )
@@ -176,39 +193,43 @@ fn l11_model_supplied_context_is_ignored() {
 fn shorting_unknown_tools_and_bad_arguments() {
     let mut t = tools(1000.0);
     assert_eq!(
-        error(t.call("sell", &json!({"symbol": "AAPL", "amount": 1}))),
+        error(call(
+            &mut t,
+            "sell",
+            &json!({"symbol": "AAPL", "amount": 1})
+        )),
         "No position for AAPL"
     );
     assert_eq!(
-        error(t.call("buy", &json!({"symbol": "ZZZ", "amount": 1}))),
+        error(call(&mut t, "buy", &json!({"symbol": "ZZZ", "amount": 1}))),
         "Symbol ZZZ not found on 2025-10-02"
     );
     assert_eq!(
-        error(t.call("buy", &json!({"amount": 1}))),
+        error(call(&mut t, "buy", &json!({"amount": 1}))),
         "missing argument: symbol"
     );
     assert_eq!(
-        error(t.call("buy", &json!([1]))),
+        error(call(&mut t, "buy", &json!([1]))),
         "arguments of buy must be a JSON object"
     );
-    assert!(error(t.call("short", &json!({}))).starts_with("unknown tool short"));
+    assert!(error(call(&mut t, "short", &json!({}))).starts_with("unknown tool short"));
     assert_eq!(
-        t.call("add", &json!({"a": 1.5, "b": 2})).unwrap(),
+        call(&mut t, "add", &json!({"a": 1.5, "b": 2})).unwrap(),
         json!(3.5)
     );
     assert_eq!(
-        t.call("multiply", &json!({"a": "3", "b": 4})).unwrap(),
+        call(&mut t, "multiply", &json!({"a": "3", "b": 4})).unwrap(),
         json!(12.0)
     );
     assert_eq!(
-        t.call("get_position", &serde_json::Value::Null).unwrap(),
+        call(&mut t, "get_position", &serde_json::Value::Null).unwrap(),
         json!({"CASH": 1000.0})
     );
 }
 
 #[test]
 fn every_tool_has_a_definition_with_a_schema() {
-    let names: Vec<&str> = tool_definitions().iter().map(|t| t.name).collect();
+    let names: Vec<&str> = tool_definitions(false).iter().map(|t| t.name).collect();
     assert_eq!(
         names,
         [
@@ -220,7 +241,7 @@ fn every_tool_has_a_definition_with_a_schema() {
             "multiply"
         ]
     );
-    for tool in tool_definitions() {
+    for tool in tool_definitions(true) {
         assert_eq!(tool.parameters["type"], "object", "{}", tool.name);
     }
 }

@@ -530,3 +530,66 @@ async fn without_a_search_key_there_is_no_search_tool_and_requests_are_paced() {
     let span = received.last().unwrap().at.duration_since(received[0].at);
     assert!(span >= Duration::from_millis(1450), "{span:?}");
 }
+
+#[tokio::test]
+async fn l16_empty_replies_and_zero_retries_do_not_crash() {
+    let fake = FakeOpenAi::start().await;
+    fake.steps([
+        ok(json!({"choices": [{"message": {"role": "assistant", "content": null}, "finish_reason": null}]})),
+        text("Now I am done. <FINISH_SIGNAL>"),
+        status(500, &[]),
+    ]);
+    let workspace = Workspace::new();
+    let options = Options::prod().config(
+        &fake
+            .config("")
+            .replace(r#""max_retries": 3"#, r#""max_retries": 0"#),
+    );
+    workspace.import_real_data(&options);
+    let server = workspace.start(&options);
+    let job = run_day(&server, "2025-10-02").await;
+    assert_eq!(job["status"], "completed", "{job}");
+    let d = day(&server, "2025-10-02").await;
+    let nudge = d["reasoning"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["role"] == "user")
+        .count();
+    assert_eq!(
+        nudge, 2,
+        "an empty reply is answered with a nudge, not a crash"
+    );
+    // With no retries a 500 fails the day after exactly one attempt.
+    let job = run_day(&server, "2025-10-03").await;
+    assert_eq!(job["status"], "failed");
+    let error = job["details"][0]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with(
+            "Execution failed: model gpt-fake failed after 1 attempts: server error (HTTP 500)"
+        ),
+        "{error}"
+    );
+    // Token usage shows in /reasoning too.
+    let (_, reasoning) = server
+        .get("/reasoning?model=gpt-fake&date=2025-10-02")
+        .await;
+    assert_eq!(
+        reasoning["sessions"][0]["token_usage"]["total_tokens"], 120,
+        "the step and the summary"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_endpoint_fails_clearly() {
+    let workspace = Workspace::new();
+    let config = r#"{"models": [{"name": "X", "basemodel": "x", "signature": "gpt-fake", "enabled": true,
+        "openai_base_url": "http://127.0.0.1:9/v1", "openai_api_key": "k"}],
+        "agent_config": {"max_retries": 1, "base_delay": 0.01, "request_timeout": 1.0}}"#;
+    let options = Options::prod().config(config);
+    workspace.import_real_data(&options);
+    let server = workspace.start(&options);
+    let job = run_day(&server, "2025-10-02").await;
+    let error = job["details"][0]["error"].as_str().unwrap();
+    assert!(error.starts_with("Execution failed: model gpt-fake failed after 2 attempts: cannot reach http://127.0.0.1:9/v1/chat/completions"), "{error}");
+}

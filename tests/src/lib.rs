@@ -152,7 +152,10 @@ impl Workspace {
         let dir = real_data_dir();
         let (code, out, err) = self.cli(options, &["import-prices", dir.to_str().unwrap()]);
         assert_eq!(code, 0, "import failed: {out} {err}");
-        assert!(out.contains("Imported 10200 bars of 102 symbols"), "{out}");
+        assert!(
+            out.contains("Imported 10200 bars of 102 symbols from 103 files"),
+            "{out}"
+        );
     }
 
     /// Starts a server; it is killed when dropped.

@@ -102,10 +102,7 @@ fn importing_bad_price_files_imports_nothing() {
     std::fs::create_dir_all(&dir).unwrap();
     let (code, _, err) = workspace.cli(&options, &["import-prices", dir.to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(
-        err.contains("no daily_prices_<SYMBOL>.json files found"),
-        "{err}"
-    );
+    assert!(err.contains("no price files found"), "{err}");
     let good =
         std::fs::read_to_string(ai_trader_e2e::real_data_dir().join("daily_prices_AAPL.json"))
             .unwrap();

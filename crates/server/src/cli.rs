@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand};
 
 use crate::app::AppState;
 use crate::config::{Env, FileConfig, Settings};
-use crate::market::{PriceSource, read_alpha_vantage_dir};
+use crate::market::{PriceSource, read_prices};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{DayFilter, NewJob, Store};
 use crate::{api, clock};
@@ -62,11 +62,12 @@ enum Command {
         #[arg(long, env = "API_PORT", default_value_t = 8080)]
         port: u16,
     },
-    /// Import Alpha Vantage daily JSON files (daily_prices_<SYM>.json) from a directory.
+    /// Import prices: Alpha Vantage daily JSON (daily_prices_<SYM>.json), the reference's
+    /// merged.jsonl, or CSV (symbol,date,open,high,low,close,volume); a file or a directory.
     ImportPrices {
         #[command(flatten)]
         common: Common,
-        /// The directory.
+        /// A price file or a directory of them.
         dir: PathBuf,
     },
     /// Check that a model's endpoint, key and tool calling work (one small request).
@@ -227,20 +228,35 @@ async fn check_model(common: &Common, signature: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn import_prices(common: &Common, dir: &std::path::Path) -> anyhow::Result<()> {
+fn import_prices(common: &Common, path: &std::path::Path) -> anyhow::Result<()> {
     let (settings, _) = load(common)?;
-    let files = read_alpha_vantage_dir(dir)?;
+    let import = read_prices(path)?;
     let store = SqliteStore::open(&settings.database)?;
-    let rows: Vec<(String, crate::market::Bar)> = files
-        .iter()
-        .flat_map(|(symbol, bars)| bars.iter().map(|b| (symbol.clone(), *b)))
-        .collect();
-    let written = store.insert_prices(&rows, PriceSource::Imported)?;
+    let before = store.load_market()?;
+    let rows = import.rows();
+    let (mut new, mut unchanged) = (0, 0);
+    for (symbol, bar) in &rows {
+        match before.bar(symbol, bar.date) {
+            None => new += 1,
+            Some(old) if old == bar => unchanged += 1,
+            Some(_) => {}
+        }
+    }
+    let updated = rows.len() - new - unchanged;
+    store.insert_prices(&rows, PriceSource::Imported)?;
     println!(
-        "Imported {written} bars of {} symbols into {}",
-        files.len(),
+        "Imported {} bars of {} symbols from {} files into {}: {new} new, {updated} updated, {unchanged} unchanged",
+        rows.len(),
+        import.series.len(),
+        import.files,
         settings.database.display()
     );
+    if import.open_only > 0 {
+        println!(
+            "Left out {} bars that hold only an open (no close to value them at)",
+            import.open_only
+        );
+    }
     Ok(())
 }
 

@@ -70,6 +70,16 @@ enum Command {
         /// A price file or a directory of them.
         dir: PathBuf,
     },
+    /// Import a reference trade log (position.jsonl) as a model's history.
+    ImportRun {
+        #[command(flatten)]
+        common: Common,
+        /// The model signature the history belongs to.
+        #[arg(long)]
+        model: String,
+        /// The position.jsonl file.
+        file: PathBuf,
+    },
     /// Check that a model's endpoint, key and tool calling work (one small request).
     CheckModel {
         #[command(flatten)]
@@ -153,6 +163,11 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Serve { common, host, port } => serve(&common, &host, port).await,
         Command::ImportPrices { common, dir } => import_prices(&common, &dir),
         Command::CheckModel { common, signature } => check_model(&common, &signature).await,
+        Command::ImportRun {
+            common,
+            model,
+            file,
+        } => import_run(&common, &model, &file),
         Command::Run {
             common,
             start,
@@ -225,6 +240,50 @@ async fn check_model(common: &Common, signature: &str) -> anyhow::Result<()> {
     let agent = crate::agent::openai_agent(model, &config.agent_config, &settings);
     let message = agent.check().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{message}");
+    Ok(())
+}
+
+fn import_run(common: &Common, model: &str, file: &std::path::Path) -> anyhow::Result<()> {
+    let (settings, config) = load(common)?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let store = SqliteStore::open(&settings.database)?;
+    let market = store.load_market()?;
+    let job = NewJob {
+        job_id: uuid::Uuid::new_v4().to_string(),
+        created_at: clock::timestamp(),
+        request_json: serde_json::json!({"import_run": file.display().to_string(), "model": model})
+            .to_string(),
+    };
+    let first = crate::history::first_date(&text);
+    let previous = match first {
+        Some(date) => store.previous_day(model, date)?,
+        None => None,
+    };
+    let days = crate::history::replay(
+        file,
+        &text,
+        &job.job_id,
+        model,
+        &market,
+        previous.as_ref(),
+        config.agent_config.initial_cash,
+    )?;
+    store
+        .import_run(&job, model, &days)?
+        .map_err(anyhow::Error::msg)?;
+    let trades: usize = days.iter().map(|d| d.fills.len()).sum();
+    println!(
+        "Imported {} days ({} trades) of {model} as job {}, {} to {}",
+        days.len(),
+        trades,
+        job.job_id,
+        days[0].date,
+        days[days.len() - 1].date
+    );
+    if !config.models.iter().any(|m| m.signature == model) {
+        println!("note: {model} is not in the configuration; add it to trade it in new jobs");
+    }
     Ok(())
 }
 

@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod history;
 pub mod market;
 pub mod store;
 pub mod worker;

@@ -23,6 +23,7 @@ use ai_trader_core::api::TokenUsage;
 pub use baseline::{BuyAndHold, EqualWeight};
 pub use conversation::Conversation;
 pub use mock::{MockAgent, rotation_symbol};
+pub use scripted::describe_fills;
 pub use search::NewsSearch;
 pub use session::{Session, TradingContext};
 pub use tools::{ToolBox, ToolDefinition, ToolError, tool_definitions};

@@ -28,8 +28,16 @@ pub(super) fn close_day(session: &mut Session) -> AgentOutcome {
 
 /// "On 2025-10-02 I sold 2 NVDA at 180.10 and bought 5 MSFT at 515.50." — names every trade.
 pub(super) fn summarise(session: &Session) -> String {
-    let date = session.context.date;
-    let fills = session.tools.book().fills();
+    let book = session.tools.book();
+    describe_fills(session.context.date, book.fills(), book.position().cash)
+}
+
+/// "On 2025-10-02 I sold 2 NVDA at 180.10 and bought 5 MSFT at 515.50. Cash after trading: …"
+pub fn describe_fills(
+    date: ai_trader_core::Date,
+    fills: &[ai_trader_core::ledger::Fill],
+    cash: f64,
+) -> String {
     if fills.is_empty() {
         return format!("On {date} I made no trades and kept my portfolio unchanged.");
     }
@@ -44,7 +52,6 @@ pub(super) fn summarise(session: &Session) -> String {
             format!("{verb} {} {} at {:.2}", f.quantity, f.symbol, f.price)
         })
         .collect();
-    let cash = session.tools.book().position().cash;
     format!(
         "On {date} I {}. Cash after trading: {cash:.2}.",
         join_and(&trades)

@@ -132,6 +132,16 @@ pub trait Store: Send + Sync + 'static {
         day_id: i64,
     ) -> Result<Vec<ai_trader_core::api::ConversationMessage>, StoreError>;
 
+    /// Stores an imported run as a completed job of `model` with these days, in one
+    /// transaction. Refused (`Ok(Err(reason))`) when the model has current days on or after the
+    /// first imported date: the imported chain would contradict them.
+    fn import_run(
+        &self,
+        job: &NewJob,
+        model: &str,
+        days: &[CompletedDay],
+    ) -> Result<Result<(), String>, StoreError>;
+
     /// Inserts or replaces prices; returns how many rows were written.
     fn insert_prices(
         &self,

@@ -99,6 +99,46 @@ pub(super) fn commit(tx: &Transaction<'_>, day: &CompletedDay) -> Result<(), Sto
     )
 }
 
+pub(super) fn import_run(
+    tx: &Transaction<'_>,
+    job: &crate::store::NewJob,
+    model: &str,
+    days: &[CompletedDay],
+) -> Result<Result<(), String>, StoreError> {
+    let Some(first) = days.first() else {
+        return Ok(Err("nothing to import".into()));
+    };
+    let later: Option<String> = tx
+        .query_row(
+            "SELECT MAX(date) FROM trading_days WHERE model = ?1 AND date >= ?2 AND superseded_by IS NULL",
+            params![model, first.date.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    if let Some(last) = later {
+        return Ok(Err(format!(
+            "model {model} already has days from {} to {last}: an imported run may only extend its history",
+            first.date
+        )));
+    }
+    let dates: Vec<Date> = days.iter().map(|d| d.date).collect();
+    tx.execute(
+        "INSERT INTO jobs (job_id, status, date_range, models, request, created_at, started_at, updated_at, warnings)
+         VALUES (?1, 'pending', ?2, ?3, ?4, ?5, ?5, ?5, '[]')",
+        params![job.job_id, to_json(&dates), to_json(&[model]), job.request_json, job.created_at],
+    )?;
+    for day in days {
+        tx.execute(
+            "INSERT INTO job_details (job_id, date, model, status, started_at) VALUES (?1, ?2, ?3, 'running', ?4)",
+            params![job.job_id, day.date.to_string(), model, day.started_at],
+        )?;
+        commit(tx, day)?;
+    }
+    jobs::set_status(tx, &job.job_id, ai_trader_core::JobStatus::Completed, None)?;
+    Ok(Ok(()))
+}
+
 fn role_str(role: Role) -> &'static str {
     match role {
         Role::System => "system",

@@ -225,6 +225,15 @@ impl Store for SqliteStore {
         self.read(|c| days::messages(c, day_id))
     }
 
+    fn import_run(
+        &self,
+        job: &NewJob,
+        model: &str,
+        days: &[CompletedDay],
+    ) -> Result<Result<(), String>, StoreError> {
+        self.write(|tx| days::import_run(tx, job, model, days))
+    }
+
     fn insert_prices(
         &self,
         rows: &[(String, Bar)],

@@ -1,0 +1,247 @@
+//! Importing the reference's trade logs (`position.jsonl`) as a model's history, so users bring
+//! their past runs along. Each line is
+//! `{"date", "id", "this_action": {"action": "buy"|"sell"|"no_trade", "symbol", "amount"[, "price"]},
+//! "positions": {"SYM": shares, "CASH": cash}}`. Trades are replayed through the ledger at the
+//! recorded price (else that day's open), and every line's `positions` must match the ledger.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use ai_trader_core::Date;
+use ai_trader_core::api::ConversationMessage;
+use ai_trader_core::ledger::{DayBook, Fees, Position, daily_change, value_at_close};
+use serde_json::Value;
+
+use crate::clock;
+use crate::market::MarketData;
+use crate::store::{CompletedDay, PreviousDay};
+
+/// A trade log that cannot be imported. Nothing is imported then.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}:{line}: {message}")]
+pub struct RunImportError {
+    /// The file.
+    pub path: String,
+    /// 1-based line (0 for the whole file).
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+struct Entry {
+    line: usize,
+    date: Date,
+    id: i64,
+    action: String,
+    symbol: String,
+    amount: u64,
+    price: Option<f64>,
+    positions: BTreeMap<String, f64>,
+}
+
+fn parse(path: &Path, text: &str) -> Result<Vec<Entry>, RunImportError> {
+    let mut entries = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let err = |message: String| RunImportError {
+            path: path.display().to_string(),
+            line: i + 1,
+            message,
+        };
+        let value: Value = serde_json::from_str(raw).map_err(|e| err(format!("not JSON: {e}")))?;
+        let date = value["date"]
+            .as_str()
+            .ok_or_else(|| err("missing \"date\"".into()))?;
+        let date = Date::parse(date.get(..10).unwrap_or(date)).map_err(|e| err(e.to_string()))?;
+        let action = &value["this_action"];
+        let kind = action["action"]
+            .as_str()
+            .unwrap_or("no_trade")
+            .to_ascii_lowercase();
+        if !matches!(kind.as_str(), "buy" | "sell" | "no_trade") {
+            return Err(err(format!(
+                "unknown action {kind:?}: expected buy, sell or no_trade"
+            )));
+        }
+        let amount = action["amount"].as_f64().unwrap_or(0.0);
+        if kind != "no_trade" && !(amount >= 1.0 && amount.fract() == 0.0) {
+            return Err(err(format!(
+                "amount must be a whole number of shares > 0, got {}",
+                action["amount"]
+            )));
+        }
+        let positions = value["positions"]
+            .as_object()
+            .ok_or_else(|| err("missing \"positions\"".into()))?
+            .iter()
+            .map(|(k, v)| {
+                v.as_f64()
+                    .map(|v| (k.clone(), v))
+                    .ok_or_else(|| err(format!("positions.{k} is not a number")))
+            })
+            .collect::<Result<BTreeMap<_, _>, _>>()?;
+        entries.push(Entry {
+            line: i + 1,
+            date,
+            id: value["id"].as_i64().unwrap_or(i as i64),
+            action: kind,
+            symbol: action["symbol"]
+                .as_str()
+                .unwrap_or_default()
+                .to_ascii_uppercase(),
+            amount: amount as u64,
+            price: action["price"].as_f64(),
+            positions,
+        });
+    }
+    if entries.is_empty() {
+        return Err(RunImportError {
+            path: path.display().to_string(),
+            line: 0,
+            message: "no entries".into(),
+        });
+    }
+    entries.sort_by_key(|e| (e.date, e.id));
+    Ok(entries)
+}
+
+fn describe(cash: f64, holdings: &BTreeMap<String, u64>) -> String {
+    let mut parts = vec![format!("CASH {cash:.2}")];
+    parts.extend(holdings.iter().map(|(s, q)| format!("{s} {q}")));
+    parts.join(", ")
+}
+
+/// The earliest date of a trade log, if it has one.
+pub fn first_date(text: &str) -> Option<Date> {
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| {
+            v["date"]
+                .as_str()
+                .and_then(|d| Date::parse(d.get(..10).unwrap_or(d)).ok())
+        })
+        .min()
+}
+
+/// Replays a trade log into the model-days to store. `previous` is the model's day before the
+/// log's first date (none: all `initial_cash`).
+pub fn replay(
+    path: &Path,
+    text: &str,
+    job_id: &str,
+    model: &str,
+    market: &MarketData,
+    previous: Option<&PreviousDay>,
+    initial_cash: f64,
+) -> Result<Vec<CompletedDay>, RunImportError> {
+    let entries = parse(path, text)?;
+    let file = path.display().to_string();
+    let mut position = previous
+        .as_ref()
+        .map_or(Position::all_cash(initial_cash), |p| Position {
+            cash: p.ending_cash,
+            holdings: p.holdings.clone(),
+        });
+    let mut previous_value = previous
+        .as_ref()
+        .map_or(initial_cash, |p| p.ending_portfolio_value);
+    let mut previous_date = previous.map(|p| p.date);
+    let mut days = Vec::new();
+    let mut i = 0;
+    while i < entries.len() {
+        let date = entries[i].date;
+        let day_entries: Vec<&Entry> = entries[i..].iter().take_while(|e| e.date == date).collect();
+        i += day_entries.len();
+        let start = position.clone();
+        let mut book = DayBook::new(date, start.clone(), Fees::default());
+        let now = clock::timestamp();
+        let mut fills = Vec::new();
+        for entry in &day_entries {
+            let err = |message: String| RunImportError {
+                path: file.clone(),
+                line: entry.line,
+                message,
+            };
+            if entry.action != "no_trade" {
+                let price = entry
+                    .price
+                    .or_else(|| market.bar(&entry.symbol, date).map(|b| b.open));
+                let result = if entry.action == "buy" {
+                    book.buy(&entry.symbol, entry.amount, price).cloned()
+                } else {
+                    book.sell(&entry.symbol, entry.amount, price).cloned()
+                };
+                fills.push((result.map_err(|e| err(e.to_string()))?, now.clone()));
+            }
+            let mut expected_holdings: BTreeMap<String, u64> = BTreeMap::new();
+            for (symbol, shares) in entry
+                .positions
+                .iter()
+                .filter(|(s, v)| s.as_str() != "CASH" && **v != 0.0)
+            {
+                expected_holdings.insert(symbol.to_ascii_uppercase(), *shares as u64);
+            }
+            let expected_cash = entry.positions.get("CASH").copied().unwrap_or(f64::NAN);
+            let ledger = book.position();
+            if ledger.holdings != expected_holdings || (ledger.cash - expected_cash).abs() > 0.01 {
+                return Err(err(format!(
+                    "positions do not match the trades: the ledger has {}, the line says {}",
+                    describe(ledger.cash, &ledger.holdings),
+                    describe(expected_cash, &expected_holdings)
+                )));
+            }
+        }
+        position = book.position().clone();
+        let valuation =
+            value_at_close(&position, date, |s| market.latest_close(s, date)).map_err(|e| {
+                RunImportError {
+                    path: file.clone(),
+                    line: day_entries[0].line,
+                    message: e.to_string(),
+                }
+            })?;
+        let change = daily_change(previous_value, valuation.portfolio_value);
+        let summary = crate::agent::describe_fills(date, book.fills(), position.cash);
+        days.push(CompletedDay {
+            job_id: job_id.to_owned(),
+            model: model.to_owned(),
+            date,
+            starting_cash: start.cash,
+            starting_portfolio_value: previous_value,
+            daily_profit: change.daily_profit,
+            daily_return_pct: change.daily_return_pct,
+            ending_cash: position.cash,
+            ending_portfolio_value: valuation.portfolio_value,
+            holdings: position.holdings.clone(),
+            fills,
+            messages: vec![ConversationMessage {
+                message_index: 0,
+                role: ai_trader_core::api::Role::User,
+                content: format!(
+                    "Imported from {file}, lines {}..{}",
+                    day_entries[0].line,
+                    day_entries[day_entries.len() - 1].line
+                ),
+                summary: None,
+                tool_name: None,
+                tool_input: None,
+                tool_call_id: None,
+                tool_calls: Vec::new(),
+                timestamp: now.clone(),
+            }],
+            summary,
+            usage: Default::default(),
+            days_since_last_trading: previous_date
+                .map_or(0, |p| u32::try_from(date.days_since(p)).unwrap_or(0)),
+            carried_prices: valuation.carried,
+            started_at: now.clone(),
+            completed_at: now,
+            duration_seconds: 0.0,
+        });
+        previous_value = valuation.portfolio_value;
+        previous_date = Some(date);
+    }
+    Ok(days)
+}

@@ -24,6 +24,8 @@ export interface PlanContext {
   market?: MarketAvailability | null;
   history?: Record<string, ModelHistory>;
   active_jobs?: ActiveJob[];
+  /** The server downloads missing prices first: incomplete trading days are planned to run. */
+  download_missing?: boolean;
 }
 
 export interface ModelInfo {
@@ -71,6 +73,8 @@ export interface Plan {
   totals: PlanTotals;
   warnings: string[];
   superseded: ModelDate[];
+  /** Trading days whose prices the server downloads before running. */
+  download_dates: DateString[];
 }
 
 export interface PlannedDate {

@@ -58,6 +58,7 @@ pub fn large_context() -> (PlanRequest, PlanContext) {
         }),
         history,
         active_jobs: vec![],
+        download_missing: false,
     };
     let request = PlanRequest {
         start_date: Some(start.to_string()),

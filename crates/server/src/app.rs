@@ -28,6 +28,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Models and agent settings.
     pub config: FileConfig,
+    /// Downloads missing prices (with an Alpha Vantage key).
+    pub downloader: Option<Arc<crate::worker::Downloader>>,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
             .map(|m| (m.signature.clone(), m.basemodel.clone()))
             .collect();
         let market: SharedMarket = Arc::new(RwLock::new(Arc::new(market)));
+        let downloader = settings.downloader();
         let worker = Worker::new(WorkerParts {
             store: store.clone(),
             market: market.clone(),
@@ -66,6 +69,7 @@ impl AppState {
             agent_config: config.agent_config.clone(),
             basemodels,
             search: settings.news_search(),
+            downloader: downloader.clone(),
             max_concurrent_jobs: settings.max_concurrent_jobs,
             max_parallel_models: settings.max_parallel_models,
         });
@@ -75,6 +79,7 @@ impl AppState {
             worker,
             settings,
             config,
+            downloader,
         }))
     }
 
@@ -120,6 +125,7 @@ impl AppState {
             }),
             history: state.history,
             active_jobs: state.active_jobs,
+            download_missing: self.downloader.is_some(),
         }
     }
 

@@ -70,6 +70,20 @@ enum Command {
         /// A price file or a directory of them.
         dir: PathBuf,
     },
+    /// Download missing daily prices from Alpha Vantage (needs ALPHAADVANTAGE_API_KEY).
+    DownloadPrices {
+        #[command(flatten)]
+        common: Common,
+        /// First date.
+        #[arg(long)]
+        start: String,
+        /// Last date.
+        #[arg(long)]
+        end: String,
+        /// Only these symbols (comma-separated; default: the NASDAQ-100 and QQQ).
+        #[arg(long, value_delimiter = ',')]
+        symbols: Vec<String>,
+    },
     /// Import a reference trade log (position.jsonl) as a model's history.
     ImportRun {
         #[command(flatten)]
@@ -168,6 +182,12 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             model,
             file,
         } => import_run(&common, &model, &file),
+        Command::DownloadPrices {
+            common,
+            start,
+            end,
+            symbols,
+        } => download_prices(&common, &start, &end, &symbols).await,
         Command::Run {
             common,
             start,
@@ -240,6 +260,62 @@ async fn check_model(common: &Common, signature: &str) -> anyhow::Result<()> {
     let agent = crate::agent::openai_agent(model, &config.agent_config, &settings);
     let message = agent.check().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{message}");
+    Ok(())
+}
+
+async fn download_prices(
+    common: &Common,
+    start: &str,
+    end: &str,
+    symbols: &[String],
+) -> anyhow::Result<()> {
+    let (settings, _) = load(common)?;
+    let parse = |field: &str, text: &str| {
+        ai_trader_core::Date::parse(text).map_err(|e| anyhow::anyhow!("{e} (field {field})"))
+    };
+    let (start, end) = (parse("start", start)?, parse("end", end)?);
+    anyhow::ensure!(start <= end, "start ({start}) must be <= end ({end})");
+    let downloader = settings
+        .downloader()
+        .context("ALPHAADVANTAGE_API_KEY is not set: downloads need an Alpha Vantage key")?;
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&settings.database)?);
+    let market = store.load_market()?;
+    let dates: Vec<ai_trader_core::Date> =
+        ai_trader_core::Date::range_inclusive(start, end).collect();
+    let symbols: Vec<String> = symbols
+        .iter()
+        .map(|s| s.trim().to_ascii_uppercase())
+        .collect();
+    let only = (!symbols.is_empty()).then_some(symbols.as_slice());
+    let progress = |done: usize, total: usize| {
+        let width = 30;
+        let filled = (done * width).checked_div(total).unwrap_or(width);
+        eprint!(
+            "\r[{}{}] {done}/{total} symbols",
+            "#".repeat(filled),
+            "-".repeat(width - filled)
+        );
+    };
+    let report = downloader
+        .fill(store, &market, &dates, only, &progress)
+        .await?;
+    eprintln!();
+    println!(
+        "Downloaded {} bars of {} symbols{}",
+        report.bars,
+        report.downloaded.len(),
+        if report.failed.is_empty() {
+            String::new()
+        } else {
+            format!("; {} failed", report.failed.len())
+        }
+    );
+    for (symbol, why) in &report.failed {
+        println!("  {symbol}: {why}");
+    }
+    for warning in report.warnings() {
+        eprintln!("warning: {warning}");
+    }
     Ok(())
 }
 

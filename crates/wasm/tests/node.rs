@@ -29,6 +29,7 @@ const FIXTURES: &[(&str, &str, &str)] = &[
     fixture!("before_history"),
     fixture!("beyond_the_data"),
     fixture!("calendar_only"),
+    fixture!("download_missing"),
     fixture!("error_all_completed"),
     fixture!("error_busy_model"),
     fixture!("error_end_required"),

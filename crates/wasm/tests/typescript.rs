@@ -85,6 +85,7 @@ fn sample_context() -> PlanContext {
             status: JobStatus::Running,
             models: vec!["x".into()],
         }],
+        download_missing: true,
     }
 }
 

@@ -48,6 +48,7 @@ fn run_job(
             })
             .collect::<BTreeMap<_, _>>(),
         active_jobs: vec![],
+        download_missing: false,
     };
     let request = PlanRequest {
         start_date: Some(start.to_owned()),

@@ -20,7 +20,8 @@ pub const DEFAULT_MAX_SIMULATION_DAYS: u32 = 30;
 ///   "models": [{"signature": "gpt-5", "enabled": true}],
 ///   "market": {"symbols": 101, "first_date": "2025-06-10", "last_date": "2025-10-30", "incomplete": []},
 ///   "history": {"gpt-5": {"completed": ["2025-10-01"]}},
-///   "active_jobs": [{"job_id": "…", "status": "running", "models": ["claude"]}]
+///   "active_jobs": [{"job_id": "…", "status": "running", "models": ["claude"]}],
+///   "download_missing": false
 /// }
 /// ```
 /// `market: null` plans from the calendar alone (every exchange trading day counts as tradable),
@@ -45,6 +46,10 @@ pub struct PlanContext {
     /// Jobs that hold their models: `pending`, `downloading_data` or `running`.
     #[serde(default)]
     pub active_jobs: Vec<ActiveJob>,
+    /// The server downloads missing prices before a job runs: trading days with incomplete data
+    /// are planned to run, and listed in `Plan::download_dates`.
+    #[serde(default)]
+    pub download_missing: bool,
 }
 
 fn default_max_days() -> u32 {

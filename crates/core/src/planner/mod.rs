@@ -119,13 +119,28 @@ pub fn plan(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanEr
     if totals.run == 0 {
         return Err(nothing_to_run(&grid, &dates, &totals));
     }
-    let warnings = warnings::warnings(
+    let download_dates: Vec<Date> = match (&context.market, context.download_missing) {
+        (Some(market), true) => dates
+            .iter()
+            .filter(|d| d.skip_reason.is_none() && market.day(d.date) != DayData::Complete)
+            .map(|d| d.date)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut warnings = warnings::warnings(
         &dates,
         &model_level,
         replaced,
         &superseded_later,
         resume_mode,
     );
+    if !download_dates.is_empty() {
+        warnings.push(format!(
+            "Downloading missing price data for {} dates before running: {}",
+            download_dates.len(),
+            python_list(&download_dates)
+        ));
+    }
     superseded.sort();
     Ok(Plan {
         start_date: start,
@@ -139,6 +154,7 @@ pub fn plan(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanEr
         totals,
         warnings,
         superseded,
+        download_dates,
     })
 }
 
@@ -230,6 +246,8 @@ fn plan_dates(start: Date, end: Date, context: &PlanContext) -> Vec<PlannedDate>
                 }
                 None => match context.market.as_ref().map(|m| m.day(date)) {
                     None | Some(DayData::Complete) => (None, None),
+                    // The server fetches these before the job runs.
+                    Some(_) if context.download_missing => (None, None),
                     Some(data) => (Some(SkipReason::IncompletePriceData), data.message()),
                 },
             };

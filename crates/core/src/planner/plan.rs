@@ -28,7 +28,8 @@ pub const RUN_LETTER: u8 = b'R';
 ///   "grid": [{"model": "gpt-5", "start_date": "2025-10-01", "cells": "CRRWW", "runs": 2}],
 ///   "totals": {"total_model_days": 5, "run": 2, "skipped": 3, "weekend": 2, …},
 ///   "warnings": ["Skipped 2 dates due to weekends: ['2025-10-04', '2025-10-05']", …],
-///   "superseded": [{"model": "gpt-5", "date": "2025-10-06"}]
+///   "superseded": [{"model": "gpt-5", "date": "2025-10-06"}],
+///   "download_dates": []
 /// }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +57,9 @@ pub struct Plan {
     pub warnings: Vec<String>,
     /// Existing completed days that stop being current when this job runs.
     pub superseded: Vec<ModelDate>,
+    /// Trading days whose missing prices the server downloads before running (only with
+    /// `download_missing`).
+    pub download_dates: Vec<Date>,
 }
 
 /// One date of a plan. A date-level skip applies to every model.

@@ -34,6 +34,7 @@ fn context(models: &[(&str, bool)]) -> PlanContext {
         market: Some(market()),
         history: BTreeMap::new(),
         active_jobs: vec![],
+        download_missing: false,
     }
 }
 
@@ -487,4 +488,19 @@ fn context_json_shape_with_defaults() {
     assert_eq!(req.start_date, None);
     assert!(!req.replace_existing);
     assert!(serde_json::from_str::<PlanRequest>(r#"{"end_date": null}"#).is_err());
+}
+
+#[test]
+fn download_missing_plans_incomplete_days_to_run_and_lists_them() {
+    let mut ctx = context(&[("m", true)]);
+    ctx.today = d("2025-12-31");
+    ctx.download_missing = true;
+    let plan = plan(&request(Some("2025-10-30"), "2025-11-04", &["m"]), &ctx).unwrap();
+    assert_eq!(plan.grid[0].cells, "RRWWRR");
+    // The test market ends on 2025-10-31.
+    assert_eq!(plan.download_dates, vec![d("2025-11-03"), d("2025-11-04")]);
+    assert_eq!(
+        plan.warnings.last().unwrap(),
+        "Downloading missing price data for 2 dates before running: ['2025-11-03', '2025-11-04']"
+    );
 }

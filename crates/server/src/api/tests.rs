@@ -30,6 +30,10 @@ fn settings(dir: &std::path::Path) -> Settings {
         jina_api_key: None,
         jina_base_url: None,
         search_keep_undated: false,
+        alphavantage_api_key: None,
+        alphavantage_base_url: None,
+        alphavantage_retry_base_ms: 1000,
+        alphavantage_timeout_seconds: 30,
     }
 }
 

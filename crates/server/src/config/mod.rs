@@ -387,6 +387,15 @@ pub struct Settings {
     pub jina_base_url: Option<String>,
     /// `SEARCH_KEEP_UNDATED`: keep search results without a publication date.
     pub search_keep_undated: bool,
+    /// `ALPHAADVANTAGE_API_KEY` (the reference's spelling; `ALPHAVANTAGE_API_KEY` also works):
+    /// enables price downloads.
+    pub alphavantage_api_key: Option<Secret>,
+    /// `ALPHAVANTAGE_BASE_URL`.
+    pub alphavantage_base_url: Option<String>,
+    /// `ALPHAVANTAGE_RETRY_BASE_MS`: first retry delay of a download (default 1000).
+    pub alphavantage_retry_base_ms: u64,
+    /// `ALPHAVANTAGE_TIMEOUT_SECONDS`: per request (default 30).
+    pub alphavantage_timeout_seconds: u64,
 }
 
 impl Settings {
@@ -402,6 +411,22 @@ impl Settings {
             key,
             self.search_keep_undated,
         )))
+    }
+
+    /// The price downloader, when an Alpha Vantage key is configured.
+    pub fn downloader(&self) -> Option<std::sync::Arc<crate::worker::Downloader>> {
+        let key = self.alphavantage_api_key.clone()?;
+        let base = self
+            .alphavantage_base_url
+            .clone()
+            .unwrap_or_else(|| crate::market::DEFAULT_ALPHAVANTAGE_BASE.to_owned());
+        let client = crate::market::AlphaVantage::new(
+            base,
+            key,
+            std::time::Duration::from_secs(self.alphavantage_timeout_seconds.max(1)),
+            std::time::Duration::from_millis(self.alphavantage_retry_base_ms),
+        );
+        Some(std::sync::Arc::new(crate::worker::Downloader::new(client)))
     }
 
     /// `PROD` or `DEV`.
@@ -520,6 +545,21 @@ impl Env<'_> {
             jina_api_key: self.get("JINA_API_KEY").map(Secret::new),
             jina_base_url: self.get("JINA_BASE_URL"),
             search_keep_undated: self.flag("SEARCH_KEEP_UNDATED", false)?,
+            alphavantage_api_key: self
+                .get("ALPHAADVANTAGE_API_KEY")
+                .or_else(|| self.get("ALPHAVANTAGE_API_KEY"))
+                .map(Secret::new),
+            alphavantage_base_url: self.get("ALPHAVANTAGE_BASE_URL"),
+            alphavantage_retry_base_ms: self.parse(
+                "ALPHAVANTAGE_RETRY_BASE_MS",
+                1000,
+                "milliseconds",
+            )?,
+            alphavantage_timeout_seconds: self.parse(
+                "ALPHAVANTAGE_TIMEOUT_SECONDS",
+                30,
+                "seconds",
+            )?,
         })
     }
 }

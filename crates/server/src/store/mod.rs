@@ -151,4 +151,22 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every stored price.
     fn load_market(&self) -> Result<MarketData, StoreError>;
+
+    /// The date ranges each symbol's downloads covered.
+    fn coverage_ranges(&self) -> Result<Vec<(String, Date, Date)>, StoreError>;
+
+    /// Stores one symbol's downloaded bars and the range they cover, in one transaction.
+    fn store_download(
+        &self,
+        symbol: &str,
+        bars: &[Bar],
+        start: Date,
+        end: Date,
+    ) -> Result<(), StoreError>;
+
+    /// Adds warnings to a job.
+    fn append_warnings(&self, job_id: &str, warnings: &[String]) -> Result<(), StoreError>;
+
+    /// Skips a job's pending model-days on `date` (prices still missing after a download).
+    fn skip_pending_on(&self, job_id: &str, date: Date, message: &str) -> Result<u32, StoreError>;
 }

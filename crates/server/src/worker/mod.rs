@@ -3,6 +3,7 @@
 //! `pending`). Status changes go through the store, which checks them with the core state
 //! machine.
 
+mod download;
 mod model_day;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use crate::config::AgentConfig;
 use crate::market::MarketData;
 use crate::store::{Store, StoreError};
 
+pub use download::{DownloadReport, Downloader};
 pub use model_day::run_model_day;
 
 /// The market snapshot shared by the API and the worker; replaced after an import.
@@ -34,6 +36,7 @@ struct Inner {
     agent_config: AgentConfig,
     basemodels: BTreeMap<String, String>,
     search: Option<Arc<NewsSearch>>,
+    downloader: Option<Arc<Downloader>>,
     job_slots: Arc<Semaphore>,
     max_parallel_models: usize,
     /// Jobs being run by this process: a job is never run twice at once.
@@ -65,6 +68,8 @@ pub struct WorkerParts {
     pub basemodels: BTreeMap<String, String>,
     /// The news search, if configured.
     pub search: Option<Arc<NewsSearch>>,
+    /// The price downloader, if configured.
+    pub downloader: Option<Arc<Downloader>>,
     /// `MAX_CONCURRENT_JOBS`.
     pub max_concurrent_jobs: usize,
     /// `MAX_PARALLEL_MODELS`.
@@ -91,6 +96,7 @@ impl Worker {
                 agent_config: parts.agent_config,
                 basemodels: parts.basemodels,
                 search: parts.search,
+                downloader: parts.downloader,
                 job_slots: Arc::new(Semaphore::new(parts.max_concurrent_jobs.max(1))),
                 max_parallel_models: parts.max_parallel_models.max(1),
                 running: std::sync::Mutex::new(std::collections::HashSet::new()),
@@ -154,6 +160,7 @@ impl Worker {
             return Ok(Some(job.status));
         }
         if job.status == JobStatus::Pending {
+            self.download_missing(job_id, &job.date_range).await?;
             let store = inner.store.clone();
             let id = job_id.to_owned();
             blocking(move || store.set_job_status(&id, JobStatus::Running, None)).await?;
@@ -167,6 +174,49 @@ impl Worker {
         let status = blocking(move || store.finish_job_if_done(&id)).await?;
         tracing::info!(job_id, status = ?status, "job finished");
         Ok(status)
+    }
+
+    /// With a downloader: fetches the prices the job's trading days lack (`downloading_data`),
+    /// records the download's warnings, and skips the days still incomplete afterwards.
+    async fn download_missing(&self, job_id: &str, dates: &[Date]) -> Result<(), StoreError> {
+        let inner = &self.inner;
+        let Some(downloader) = inner.downloader.clone() else {
+            return Ok(());
+        };
+        let market = inner.market.read().map(|m| m.clone()).unwrap_or_default();
+        let needed: Vec<Date> = dates
+            .iter()
+            .copied()
+            .filter(|d| ai_trader_core::calendar::is_trading_day(*d))
+            .filter(|d| market.availability().day(*d) != ai_trader_core::market::DayData::Complete)
+            .collect();
+        if needed.is_empty() {
+            return Ok(());
+        }
+        let (store, id) = (inner.store.clone(), job_id.to_owned());
+        blocking(move || store.set_job_status(&id, JobStatus::DownloadingData, None)).await?;
+        tracing::info!(job_id, dates = needed.len(), "downloading missing prices");
+        let report = downloader
+            .fill(inner.store.clone(), &market, &needed, None, &|_, _| {})
+            .await?;
+        let store = inner.store.clone();
+        let fresh = Arc::new(blocking(move || store.load_market()).await?);
+        if let Ok(mut shared) = inner.market.write() {
+            *shared = fresh.clone();
+        }
+        let warnings = report.warnings();
+        if !warnings.is_empty() {
+            let (store, id) = (inner.store.clone(), job_id.to_owned());
+            blocking(move || store.append_warnings(&id, &warnings)).await?;
+        }
+        for date in needed {
+            let data = fresh.availability().day(date);
+            if let Some(message) = data.message() {
+                let (store, id) = (inner.store.clone(), job_id.to_owned());
+                blocking(move || store.skip_pending_on(&id, date, &message)).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Runs the pending model-days of one date, models in parallel.

@@ -449,3 +449,46 @@ pub(super) fn recover(tx: &Transaction<'_>, resume: bool) -> Result<Vec<String>,
     }
     Ok(if resume { ids } else { Vec::new() })
 }
+
+pub(super) fn append_warnings(
+    tx: &Transaction<'_>,
+    job_id: &str,
+    warnings: &[String],
+) -> Result<(), StoreError> {
+    let stored: Option<String> = tx.query_row(
+        "SELECT warnings FROM jobs WHERE job_id = ?1",
+        [job_id],
+        |r| r.get(0),
+    )?;
+    let mut all: Vec<String> = stored
+        .map(|w| json("jobs.warnings", &w))
+        .transpose()?
+        .unwrap_or_default();
+    all.extend(warnings.iter().cloned());
+    tx.execute(
+        "UPDATE jobs SET warnings = ?2 WHERE job_id = ?1",
+        params![job_id, to_json(&all)],
+    )?;
+    Ok(())
+}
+
+pub(super) fn skip_pending_on(
+    tx: &Transaction<'_>,
+    job_id: &str,
+    day: Date,
+    message: &str,
+) -> Result<u32, StoreError> {
+    DetailStatus::Pending.transition(DetailStatus::Skipped)?;
+    let n = tx.execute(
+        "UPDATE job_details SET status = 'skipped', skip_reason = ?3, error = ?4, completed_at = ?5
+         WHERE job_id = ?1 AND date = ?2 AND status = 'pending'",
+        params![
+            job_id,
+            day.to_string(),
+            SkipReason::IncompletePriceData.code(),
+            message,
+            clock::timestamp()
+        ],
+    )?;
+    Ok(n as u32)
+}

@@ -242,6 +242,28 @@ impl Store for SqliteStore {
         self.write(|tx| prices::insert(tx, rows, source))
     }
 
+    fn coverage_ranges(&self) -> Result<Vec<(String, Date, Date)>, StoreError> {
+        self.read(prices::coverage)
+    }
+
+    fn store_download(
+        &self,
+        symbol: &str,
+        bars: &[Bar],
+        start: Date,
+        end: Date,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| prices::store_download(tx, symbol, bars, start, end))
+    }
+
+    fn append_warnings(&self, job_id: &str, warnings: &[String]) -> Result<(), StoreError> {
+        self.write(|tx| jobs::append_warnings(tx, job_id, warnings))
+    }
+
+    fn skip_pending_on(&self, job_id: &str, date: Date, message: &str) -> Result<u32, StoreError> {
+        self.write(|tx| jobs::skip_pending_on(tx, job_id, date, message))
+    }
+
     fn load_market(&self) -> Result<MarketData, StoreError> {
         self.read(prices::load)
     }

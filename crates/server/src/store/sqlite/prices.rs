@@ -62,3 +62,41 @@ pub(super) fn load(conn: &Connection) -> Result<MarketData, StoreError> {
     }
     Ok(MarketData::new(out))
 }
+
+pub(super) fn coverage(
+    conn: &Connection,
+) -> Result<Vec<(String, ai_trader_core::Date, ai_trader_core::Date)>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT symbol, start_date, end_date FROM price_data_coverage ORDER BY symbol, start_date",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (symbol, start, end) = row?;
+        out.push((symbol, date(&start)?, date(&end)?));
+    }
+    Ok(out)
+}
+
+pub(super) fn store_download(
+    tx: &Transaction<'_>,
+    symbol: &str,
+    bars: &[Bar],
+    start: ai_trader_core::Date,
+    end: ai_trader_core::Date,
+) -> Result<(), StoreError> {
+    let rows: Vec<(String, Bar)> = bars.iter().map(|b| (symbol.to_owned(), *b)).collect();
+    insert(tx, &rows, PriceSource::Downloaded)?;
+    tx.execute(
+        "INSERT OR REPLACE INTO price_data_coverage (symbol, start_date, end_date, source, downloaded_at)
+         VALUES (?1, ?2, ?3, 'alpha_vantage', ?4)",
+        params![symbol, start.to_string(), end.to_string(), clock::timestamp()],
+    )?;
+    Ok(())
+}

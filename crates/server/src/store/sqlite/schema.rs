@@ -119,6 +119,19 @@ CREATE TABLE price_data (
 ) WITHOUT ROWID;
 CREATE INDEX idx_price_data_date ON price_data(date);
 ",
+    // 2: what each download covered, so covered dates are never fetched again.
+    r"
+CREATE TABLE price_data_coverage (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    symbol TEXT NOT NULL,
+    start_date TEXT NOT NULL,
+    end_date TEXT NOT NULL,
+    source TEXT NOT NULL,
+    downloaded_at TEXT NOT NULL,
+    UNIQUE (symbol, start_date, end_date)
+);
+CREATE INDEX idx_coverage_symbol ON price_data_coverage(symbol);
+",
 ];
 
 /// The schema version this binary writes.

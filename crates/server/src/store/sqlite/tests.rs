@@ -31,6 +31,7 @@ fn context(state: &PlanningState) -> PlanContext {
         )])),
         history: state.history.clone(),
         active_jobs: state.active_jobs.clone(),
+        download_missing: false,
     }
 }
 

@@ -28,7 +28,7 @@ async fn run(server: &Server, start: &str, end: &str, replace: bool) -> serde_js
 }
 
 #[tokio::test]
-async fn a_job_downloads_exactly_what_it_lacks() {
+async fn l08_a_job_downloads_exactly_what_it_lacks() {
     let fake = FakeAlphaVantage::start().await;
     let workspace = Workspace::new();
     let server = workspace.start(&options(&fake));
@@ -227,4 +227,48 @@ fn download_prices_classifies_each_failure() {
     assert_eq!(code, 1);
     assert!(err.contains("ALPHAADVANTAGE_API_KEY is not set"), "{err}");
     drop(rt);
+}
+
+#[tokio::test]
+async fn the_job_shows_downloading_data_meanwhile() {
+    let fake = FakeAlphaVantage::start().await;
+    fake.symbol("NVDA", [AvReply::Slow(Duration::from_millis(1200))]);
+    let workspace = Workspace::new();
+    let server = workspace.start(&options(&fake).with("ALPHAVANTAGE_TIMEOUT_SECONDS", "5"));
+    let job = server
+        .trigger(&json!({"start_date": "2025-10-03", "end_date": "2025-10-03"}))
+        .await;
+    let mut seen = Vec::new();
+    for _ in 0..200 {
+        let (_, status) = server.get(&format!("/simulate/status/{job}")).await;
+        let s = status["status"].as_str().unwrap().to_owned();
+        if seen.last() != Some(&s) {
+            seen.push(s.clone());
+        }
+        if s == "completed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(seen.contains(&"downloading_data".to_owned()), "{seen:?}");
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some("completed"),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn importing_twice_changes_nothing() {
+    let workspace = Workspace::new();
+    let options = Options::prod();
+    workspace.import_real_data(&options);
+    let dir = ai_trader_e2e::real_data_dir();
+    let (code, out, _) = workspace.cli(&options, &["import-prices", dir.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(out.contains(": 0 new, 0 updated, 10200 unchanged"), "{out}");
+    assert!(
+        out.contains("Left out 101 bars that hold only an open"),
+        "{out}"
+    );
 }

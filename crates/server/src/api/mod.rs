@@ -7,6 +7,7 @@ pub mod openapi;
 mod reasoning;
 mod results;
 mod simulate;
+mod ui;
 
 use std::sync::Arc;
 
@@ -62,20 +63,24 @@ pub fn route_list() -> Vec<(Method, &'static str)> {
     routes().into_iter().map(|(m, p, _)| (m, p)).collect()
 }
 
-/// The API router.
+/// The API router; with `settings.ui_dir` the web UI answers every other path.
 pub fn router(state: Arc<AppState>) -> Router {
     let api = routes()
         .into_iter()
         .fold(Router::new(), |router, (_, path, handler)| {
             router.route(path, handler)
-        })
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
+        });
+    // With a built UI, every path the API does not route is the UI's.
+    let api = match &state.settings.ui_dir {
+        Some(dir) => api.fallback_service(ui::service(dir)),
+        None => api.fallback(not_found),
+    };
+    api.method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(cors(&state.settings.allowed_origins))
-        .layer(TraceLayer::new_for_http());
-    api.with_state(state)
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
 }
 
 async fn not_found() -> AppError {

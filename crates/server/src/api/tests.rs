@@ -34,6 +34,7 @@ fn settings(dir: &std::path::Path) -> Settings {
         alphavantage_base_url: None,
         alphavantage_retry_base_ms: 1000,
         alphavantage_timeout_seconds: 30,
+        ui_dir: None,
     }
 }
 

@@ -396,6 +396,8 @@ pub struct Settings {
     pub alphavantage_retry_base_ms: u64,
     /// `ALPHAVANTAGE_TIMEOUT_SECONDS`: per request (default 30).
     pub alphavantage_timeout_seconds: u64,
+    /// `AI_TRADER_UI_DIR`: the built web UI to serve at `/` (Trunk's `dist/`).
+    pub ui_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -560,6 +562,7 @@ impl Env<'_> {
                 30,
                 "seconds",
             )?,
+            ui_dir: self.get("AI_TRADER_UI_DIR").map(PathBuf::from),
         })
     }
 }

@@ -1,0 +1,70 @@
+//! The shell: navigation, the connection badge, and the routes.
+
+use ai_trader_core::api::HealthResponse;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::api::{self, Abort};
+use crate::routes::{JobPage, JobsPage, PlanPage, ResultsPage, SettingsPage};
+
+/// The server's health, shared by the pages: `None` while unknown, `Some(None)` if unreachable.
+#[derive(Clone, Copy)]
+pub struct Connection(pub RwSignal<Option<Option<HealthResponse>>>);
+
+/// Re-checks `/health`.
+pub fn refresh_health(connection: Connection) {
+    spawn_local(async move {
+        let abort = Abort::new();
+        let health = api::get::<HealthResponse>("/health", &abort).await.ok();
+        connection.0.set(Some(health));
+    });
+}
+
+#[component]
+fn Badge() -> impl IntoView {
+    let connection = expect_context::<Connection>();
+    move || {
+        match connection.0.get() {
+        None => view! { <span class="badge muted">"connecting…"</span> }.into_any(),
+        Some(None) => view! { <span class="badge offline" title="The server cannot be reached: previews use the exchange calendar alone">"offline"</span> }.into_any(),
+        Some(Some(h)) => {
+            let mode = if h.deployment.is_dev_mode { "DEV" } else { "PROD" };
+            let synthetic = h.synthetic_market_data.then_some(view! { <span class="badge muted" title="The demo market is generated, not real">"synthetic data"</span> });
+            view! { <span class="badge online" title=format!("Server {} — database {}", h.version, h.database)>{mode}</span> {synthetic} }.into_any()
+        }
+    }
+    }
+}
+
+/// The application.
+#[component]
+pub fn App() -> impl IntoView {
+    let connection = Connection(RwSignal::new(None));
+    provide_context(connection);
+    refresh_health(connection);
+    view! {
+        <Router>
+            <header class="top">
+                <span class="brand">"AI-Trader"</span>
+                <nav>
+                    <A href="/">"Plan"</A>
+                    <A href="/jobs">"Jobs"</A>
+                    <A href="/compare">"Results"</A>
+                    <A href="/settings">"Settings"</A>
+                </nav>
+                <Badge/>
+            </header>
+            <main>
+                <Routes fallback=|| view! { <p class="empty">"Page not found."</p> }>
+                    <Route path=path!("/") view=PlanPage/>
+                    <Route path=path!("/jobs") view=JobsPage/>
+                    <Route path=path!("/jobs/:id") view=JobPage/>
+                    <Route path=path!("/compare") view=ResultsPage/>
+                    <Route path=path!("/settings") view=SettingsPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,5 @@
+//! Pieces the pages share.
+
+mod grid;
+
+pub use grid::{Cell, Grid, GridData};

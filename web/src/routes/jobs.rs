@@ -1,0 +1,57 @@
+//! Recent jobs.
+
+use ai_trader_core::api::JobsResponse;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::api::{self, Abort};
+
+/// The jobs page.
+#[component]
+pub fn JobsPage() -> impl IntoView {
+    let jobs = RwSignal::new(None::<Result<JobsResponse, String>>);
+    spawn_local(async move {
+        let abort = Abort::new();
+        jobs.set(Some(
+            api::get::<JobsResponse>("/simulate/jobs?limit=50", &abort)
+                .await
+                .map_err(|e| e.0),
+        ));
+    });
+    move || match jobs.get() {
+        None => view! { <p class="empty">"Loading…"</p> }.into_any(),
+        Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
+        Some(Ok(list)) if list.jobs.is_empty() => {
+            view! { <p class="empty">"No jobs yet. Plan one."</p> }.into_any()
+        }
+        Some(Ok(list)) => {
+            let rows = list
+                .jobs
+                .into_iter()
+                .map(|j| {
+                    view! {
+                        <tr>
+                            <td><A href=format!("/jobs/{}", j.job_id)>{j.job_id[..8].to_owned()}</A></td>
+                            <td><span class=format!("pill {}", j.status)>{j.status.to_string()}</span></td>
+                            <td>{j.models.join(", ")}</td>
+                            <td>{format!("{} – {}", j.start_date, j.end_date)}</td>
+                            <td>{j.created_at.get(..19).unwrap_or_default().replace('T', " ")}</td>
+                            <td>{j.total_duration_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default()}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="page jobs">
+                    <h1>"Jobs"</h1>
+                    <table class="list" id="jobs">
+                        <thead><tr><th>"Job"</th><th>"Status"</th><th>"Models"</th><th>"Range"</th><th>"Created (UTC)"</th><th>"Duration"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </section>
+            }
+            .into_any()
+        }
+    }
+}

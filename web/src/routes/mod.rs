@@ -1,0 +1,13 @@
+//! One file per page.
+
+mod job;
+mod jobs;
+mod plan;
+mod results;
+mod settings;
+
+pub use job::JobPage;
+pub use jobs::JobsPage;
+pub use plan::PlanPage;
+pub use results::ResultsPage;
+pub use settings::SettingsPage;

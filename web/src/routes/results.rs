@@ -1,0 +1,187 @@
+//! Compare models over a date range: a leaderboard with the buy-and-hold baseline beside it, and
+//! a portfolio value chart (one line per model, the baseline dashed, values on hover).
+
+use ai_trader_core::api::{JobsResponse, ModelRangeResult, ResultItem, ResultsResponse};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{self, Abort};
+use crate::format::{money, pct, ratio};
+
+/// A chart line: its name, its (date, value) points, and whether it is the dashed baseline.
+type Series = (String, Vec<(String, f64)>, bool);
+
+const COLOURS: [&str; 8] = [
+    "#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777",
+];
+
+fn chart(ranges: &[ModelRangeResult]) -> impl IntoView + use<> {
+    let (w, h, pad) = (760.0, 280.0, 48.0);
+    let mut series: Vec<Series> = Vec::new();
+    for r in ranges {
+        series.push((
+            r.model.clone(),
+            r.daily_portfolio_values
+                .iter()
+                .map(|v| (v.date.to_string(), v.portfolio_value))
+                .collect(),
+            false,
+        ));
+    }
+    if let Some(b) = ranges.iter().find_map(|r| r.baseline.clone()) {
+        series.push((
+            format!("{} buy & hold", b.symbol),
+            b.daily_portfolio_values
+                .iter()
+                .map(|v| (v.date.to_string(), v.portfolio_value))
+                .collect(),
+            true,
+        ));
+    }
+    let mut dates: Vec<String> = series
+        .iter()
+        .flat_map(|(_, pts, _)| pts.iter().map(|(d, _)| d.clone()))
+        .collect();
+    dates.sort();
+    dates.dedup();
+    let values: Vec<f64> = series
+        .iter()
+        .flat_map(|(_, pts, _)| pts.iter().map(|(_, v)| *v))
+        .collect();
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let x = |d: &str| {
+        let i = dates.iter().position(|x| x == d).unwrap_or(0) as f64;
+        pad + i / (dates.len().max(2) - 1) as f64 * (w - 2.0 * pad)
+    };
+    let y = |v: f64| h - pad - (v - lo) / span * (h - 2.0 * pad);
+    let lines = series
+        .iter()
+        .enumerate()
+        .map(|(i, (name, pts, dashed))| {
+            let colour = if *dashed { "#6b7280" } else { COLOURS[i % COLOURS.len()] };
+            let path: Vec<String> = pts.iter().map(|(d, v)| format!("{:.1},{:.1}", x(d), y(*v))).collect();
+            let dots = pts
+                .iter()
+                .map(|(d, v)| view! { <circle cx=format!("{:.1}", x(d)) cy=format!("{:.1}", y(*v)) r="3" fill=colour><title>{format!("{name} {d}: {}", money(*v))}</title></circle> })
+                .collect_view();
+            view! {
+                <g class="series" data-model=name.clone()>
+                    <polyline points=path.join(" ") fill="none" stroke=colour stroke-width="2" stroke-dasharray=if *dashed { "6 4" } else { "" }/>
+                    {dots}
+                </g>
+            }
+        })
+        .collect_view();
+    let legend = series
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _, dashed))| {
+            let colour = if *dashed { "#6b7280" } else { COLOURS[i % COLOURS.len()] };
+            view! { <span class="legend-item"><span class="swatch" style=format!("background: {colour}")></span>{name.clone()}</span> }
+        })
+        .collect_view();
+    view! {
+        <div class="chart">
+            <svg viewBox=format!("0 0 {w} {h}") role="img" aria-label="Portfolio value by day">
+                <text x="4" y={format!("{pad:.0}")} class="axis">{money(hi)}</text>
+                <text x="4" y={format!("{:.0}", h - pad)} class="axis">{money(lo)}</text>
+                <text x={format!("{pad:.0}")} y={format!("{:.0}", h - 12.0)} class="axis">{dates.first().cloned().unwrap_or_default()}</text>
+                <text x={format!("{:.0}", w - pad - 70.0)} y={format!("{:.0}", h - 12.0)} class="axis">{dates.last().cloned().unwrap_or_default()}</text>
+                {lines}
+            </svg>
+            <div class="legend">{legend}</div>
+        </div>
+    }
+}
+
+/// The results page.
+#[component]
+pub fn ResultsPage() -> impl IntoView {
+    let query = use_query_map();
+    let job = move || query.read().get("job_id");
+    let start = RwSignal::new(String::new());
+    let end = RwSignal::new(String::new());
+    let results = RwSignal::new(None::<Result<Vec<ModelRangeResult>, String>>);
+
+    let load = move || {
+        let (s, e, j) = (start.get_untracked(), end.get_untracked(), job());
+        spawn_local(async move {
+            let abort = Abort::new();
+            let mut path = format!("/results?start_date={s}&end_date={e}");
+            if let Some(j) = j {
+                path.push_str(&format!("&job_id={j}"));
+            }
+            let r = api::get::<ResultsResponse>(&path, &abort).await.map(|r| {
+                r.results
+                    .into_iter()
+                    .filter_map(|i| {
+                        if let ResultItem::Range(r) = i {
+                            Some(*r)
+                        } else {
+                            None
+                        }
+                    })
+                    .collect()
+            });
+            results.set(Some(r.map_err(|e| e.0)));
+        });
+    };
+    // Start from the newest completed job's range.
+    spawn_local(async move {
+        let abort = Abort::new();
+        if let Ok(list) = api::get::<JobsResponse>("/simulate/jobs?limit=1", &abort).await
+            && let Some(j) = list.jobs.first()
+        {
+            start.set(j.start_date.to_string());
+            end.set(j.end_date.to_string());
+            load();
+        }
+    });
+
+    view! {
+        <section class="page results">
+            <h1>"Results"</h1>
+            <div class="form">
+                <label>"From" <input type="date" id="from" prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/></label>
+                <label>"To" <input type="date" id="to" prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/></label>
+                <button id="show" on:click=move |_| load()>"Show"</button>
+            </div>
+            {move || match results.get() {
+                None => view! { <p class="empty">"Choose a range."</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
+                Some(Ok(ranges)) => {
+                    let mut ranked = ranges.clone();
+                    ranked.sort_by(|a, b| b.period_metrics.period_return_pct.total_cmp(&a.period_metrics.period_return_pct));
+                    let rows = ranked.iter().map(|r| {
+                        let m = &r.period_metrics;
+                        let baseline = r.baseline.as_ref().map(|b| b.period_metrics.period_return_pct);
+                        view! {
+                            <tr data-model=r.model.clone()>
+                                <th>{r.model.clone()}</th>
+                                <td>{money(m.ending_portfolio_value)}</td>
+                                <td>{pct(Some(m.period_return_pct))}</td>
+                                <td>{pct(m.annualized_return_pct)}</td>
+                                <td>{ratio(m.sharpe_ratio)}</td>
+                                <td>{format!("{:.2} %", m.max_drawdown_pct)}</td>
+                                <td>{m.win_rate_pct.map(|w| format!("{w:.0} %")).unwrap_or_else(|| "—".into())}</td>
+                                <td>{m.number_of_trades}</td>
+                                <td class="baseline">{pct(baseline)}</td>
+                            </tr>
+                        }
+                    }).collect_view();
+                    view! {
+                        <table class="list leaderboard" id="leaderboard">
+                            <thead><tr><th>"Model"</th><th>"Value"</th><th>"Return"</th><th>"Annualised"</th><th>"Sharpe"</th><th>"Max drawdown"</th><th>"Win rate"</th><th>"Trades"</th><th>"Buy & hold"</th></tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                        {chart(&ranges)}
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}

@@ -123,10 +123,22 @@ impl Browser {
             {
                 return text;
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "{css} never had the expected text"
-            );
+            if started.elapsed() > Duration::from_secs(30) {
+                let text = match self.client.find(Locator::Css(css)).await {
+                    Ok(e) => e.text().await.unwrap_or_default(),
+                    Err(_) => "(absent)".to_owned(),
+                };
+                let url = self
+                    .client
+                    .current_url()
+                    .await
+                    .map(|u| u.to_string())
+                    .unwrap_or_default();
+                self.screenshot("failure").await;
+                panic!(
+                    "{css} never had the expected text: {text:?} at {url} (see target/screenshots/failure.png)"
+                );
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

@@ -107,7 +107,28 @@ async fn plan_submit_watch_and_compare() {
         .eval("return document.querySelectorAll('.chart g.series').length")
         .await;
     assert_eq!(series, json!(4), "three models and the baseline");
+    browser
+        .wait_for("#pnl tr[data-model=\"mock-trader\"] a.day-link")
+        .await;
     browser.screenshot("results").await;
+
+    // A model-day: trades and the conversation, tool calls and results apart.
+    browser
+        .wait_for("#pnl tr[data-model=\"mock-trader\"] a.day-link")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for("#conversation .message.tool").await;
+    let trades = browser
+        .eval("return document.querySelectorAll('#trades tbody tr').length")
+        .await;
+    assert!(trades.as_u64().unwrap() >= 1, "{trades}");
+    let calls = browser
+        .eval("return document.querySelectorAll('#conversation .message.assistant .call').length")
+        .await;
+    assert!(calls.as_u64().unwrap() >= 2, "{calls}");
+    browser.screenshot("day").await;
 
     browser
         .client
@@ -151,4 +172,143 @@ async fn errors_show_inline_and_disable_submit() {
         .await;
     browser.screenshot("plan-error").await;
     browser.close().await;
+}
+
+/// Clicks a navigation link by its text.
+async fn nav(browser: &Browser, text: &str) {
+    browser
+        .client
+        .find(fantoccini::Locator::LinkText(text))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_server_the_preview_uses_the_calendar_alone() {
+    let workspace = Workspace::new();
+    let options = ui_options();
+    let server = workspace.start(&options);
+    let browser = Browser::start().await;
+    browser
+        .client
+        .goto(&format!("{}/settings", server.url))
+        .await
+        .unwrap();
+    browser
+        .wait_text("#connection", |t| t.starts_with("Connected to"))
+        .await;
+    browser.set_value("#server-url", "http://127.0.0.1:9").await;
+    browser.wait_for("#save").await.click().await.unwrap();
+    browser
+        .wait_text("#connection", |t| {
+            t.starts_with("Cannot reach http://127.0.0.1:9")
+        })
+        .await;
+    nav(&browser, "Plan").await;
+    browser.wait_for("#calendar-only").await;
+    browser.set_value("#start", "2026-11-23").await;
+    browser.set_value("#end", "2026-11-30").await;
+    let thanksgiving = browser.wait_for("td[data-date=\"2026-11-26\"]").await;
+    assert_eq!(
+        thanksgiving.attr("title").await.unwrap().as_deref(),
+        Some("Market holiday: Thanksgiving Day")
+    );
+    let disabled = browser
+        .eval("return document.querySelector('#submit').disabled")
+        .await;
+    assert_eq!(
+        disabled,
+        json!(true),
+        "nothing can be submitted without a server"
+    );
+    browser.screenshot("plan-calendar-only").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_static_build_under_a_sub_path_calls_the_api_cross_origin() {
+    let site = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/ui-subpath");
+    assert!(
+        site.join("app/index.html").exists(),
+        "run AI_TRADER_UI_DIST=target/ui-subpath/app scripts/build-ui --public-url /app/"
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut files = std::process::Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            site.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("python3 http.server");
+    let origin = format!("http://127.0.0.1:{port}");
+    let workspace = Workspace::new();
+    let options = Options::dev().with("ALLOWED_ORIGINS", &origin);
+    workspace.import_real_data(&options);
+    let server = workspace.start(&options);
+    let browser = Browser::start().await;
+    let mut loaded = false;
+    for _ in 0..50 {
+        if browser.client.goto(&format!("{origin}/app/")).await.is_ok()
+            && browser
+                .client
+                .find(fantoccini::Locator::Css("header.top"))
+                .await
+                .is_ok()
+        {
+            loaded = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(loaded, "the static site did not load");
+    nav(&browser, "Settings").await;
+    assert_eq!(
+        browser.client.current_url().await.unwrap().path(),
+        "/app/settings"
+    );
+    browser.set_value("#server-url", &server.url).await;
+    browser.wait_for("#save").await.click().await.unwrap();
+    browser
+        .wait_text("#connection", |t| t.starts_with("Connected to"))
+        .await;
+    nav(&browser, "Plan").await;
+    browser.wait_for("input[data-model=\"mock-trader\"]").await;
+    browser.set_value("#start", "2025-07-01").await;
+    browser.set_value("#end", "2025-07-08").await;
+    let holiday = browser
+        .wait_for("tr[data-model=\"mock-trader\"] td[data-date=\"2025-07-04\"]")
+        .await;
+    assert_eq!(
+        holiday.attr("data-status").await.unwrap().as_deref(),
+        Some("holiday")
+    );
+    browser.wait_for("#submit").await.click().await.unwrap();
+    browser.wait_text("#job-status", |t| t == "completed").await;
+    assert!(
+        browser
+            .client
+            .current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/app/jobs/")
+    );
+    browser.screenshot("static-site-job").await;
+    browser.close().await;
+    let _ = files.kill();
+    let _ = files.wait();
 }

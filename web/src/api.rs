@@ -3,6 +3,7 @@
 
 use ai_trader_core::api::ErrorResponse;
 use gloo_net::http::{Request, Response};
+use leptos::prelude::{LocalStorage, StoredValue, WithValue, on_cleanup};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -55,30 +56,38 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> 
     }
 }
 
-/// Aborts its request when dropped (navigation away cancels what the page was loading).
-pub struct Abort(Option<web_sys::AbortController>);
+/// The requests of one page: aborted when the page is left, so navigation cancels what it
+/// was still loading (and a polling page stops for good).
+#[derive(Clone, Copy)]
+pub struct Abort(StoredValue<Option<web_sys::AbortController>, LocalStorage>);
 
 impl Abort {
-    /// A new controller.
-    pub fn new() -> Self {
-        Self(web_sys::AbortController::new().ok())
+    /// A controller tied to the current page (aborted in its cleanup).
+    pub fn for_page() -> Self {
+        let controller = StoredValue::new_local(web_sys::AbortController::new().ok());
+        on_cleanup(move || {
+            controller.with_value(|c| {
+                if let Some(c) = c {
+                    c.abort();
+                }
+            });
+        });
+        Self(controller)
     }
 
-    fn signal(&self) -> Option<web_sys::AbortSignal> {
-        self.0.as_ref().map(web_sys::AbortController::signal)
+    /// No page: the request runs to its end.
+    pub fn none() -> Self {
+        Self(StoredValue::new_local(None))
     }
-}
 
-impl Drop for Abort {
-    fn drop(&mut self) {
-        if let Some(c) = &self.0 {
-            c.abort();
-        }
+    fn signal(self) -> Option<web_sys::AbortSignal> {
+        self.0
+            .with_value(|c| c.as_ref().map(web_sys::AbortController::signal))
     }
 }
 
 /// GET a JSON resource.
-pub async fn get<T: DeserializeOwned>(path: &str, abort: &Abort) -> Result<T, ApiError> {
+pub async fn get<T: DeserializeOwned>(path: &str, abort: Abort) -> Result<T, ApiError> {
     let url = format!("{}{path}", server_url());
     let signal = abort.signal();
     let response = Request::get(&url)

@@ -7,7 +7,7 @@ use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api::{self, Abort};
-use crate::routes::{JobPage, JobsPage, PlanPage, ResultsPage, SettingsPage};
+use crate::routes::{DayPage, JobPage, JobsPage, PlanPage, ResultsPage, SettingsPage};
 
 /// The server's health, shared by the pages: `None` while unknown, `Some(None)` if unreachable.
 #[derive(Clone, Copy)]
@@ -15,9 +15,9 @@ pub struct Connection(pub RwSignal<Option<Option<HealthResponse>>>);
 
 /// Re-checks `/health`.
 pub fn refresh_health(connection: Connection) {
+    let abort = Abort::none();
     spawn_local(async move {
-        let abort = Abort::new();
-        let health = api::get::<HealthResponse>("/health", &abort).await.ok();
+        let health = api::get::<HealthResponse>("/health", abort).await.ok();
         connection.0.set(Some(health));
     });
 }
@@ -38,6 +38,22 @@ fn Badge() -> impl IntoView {
     }
 }
 
+/// The path the app is served under (from `<base href>`, which Trunk's `--public-url` sets):
+/// `""` at the root, `/app` under `/app/`.
+pub fn base_path() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .and_then(|uri| web_sys::Url::new(&uri).ok())
+        .map(|url| url.pathname().trim_end_matches('/').to_owned())
+        .unwrap_or_default()
+}
+
+/// An in-app link: `path` under the base path.
+pub fn href(path: &str) -> String {
+    format!("{}{path}", base_path())
+}
+
 /// The application.
 #[component]
 pub fn App() -> impl IntoView {
@@ -45,14 +61,14 @@ pub fn App() -> impl IntoView {
     provide_context(connection);
     refresh_health(connection);
     view! {
-        <Router>
+        <Router base=base_path()>
             <header class="top">
                 <span class="brand">"AI-Trader"</span>
                 <nav>
-                    <A href="/">"Plan"</A>
-                    <A href="/jobs">"Jobs"</A>
-                    <A href="/compare">"Results"</A>
-                    <A href="/settings">"Settings"</A>
+                    <A href=href("/")>"Plan"</A>
+                    <A href=href("/jobs")>"Jobs"</A>
+                    <A href=href("/compare")>"Results"</A>
+                    <A href=href("/settings")>"Settings"</A>
                 </nav>
                 <Badge/>
             </header>
@@ -62,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/jobs") view=JobsPage/>
                     <Route path=path!("/jobs/:id") view=JobPage/>
                     <Route path=path!("/compare") view=ResultsPage/>
+                    <Route path=path!("/day/:model/:date") view=DayPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                 </Routes>
             </main>

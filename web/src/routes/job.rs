@@ -7,6 +7,7 @@ use ai_trader_core::api::{CancelResponse, JobStatusResponse};
 use ai_trader_core::{Date, DetailStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::plan::plan_cell;
@@ -71,6 +72,7 @@ fn grid_of(job: &JobStatusResponse) -> GridData {
 /// The job page.
 #[component]
 pub fn JobPage() -> impl IntoView {
+    let abort = Abort::for_page();
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let job = RwSignal::new(None::<Result<JobStatusResponse, String>>);
@@ -79,9 +81,8 @@ pub fn JobPage() -> impl IntoView {
     let load = move || {
         let id = id();
         spawn_local(async move {
-            let abort = Abort::new();
             let result =
-                api::get::<JobStatusResponse>(&format!("/simulate/status/{id}"), &abort).await;
+                api::get::<JobStatusResponse>(&format!("/simulate/status/{id}"), abort).await;
             job.set(Some(result.map_err(|e| e.0)));
         });
     };
@@ -159,7 +160,7 @@ pub fn JobPage() -> impl IntoView {
                     <Grid data=Signal::derive(move || grid.clone())/>
                     <div class="actions">
                         <Show when=move || active><button id="cancel" on:click=cancel>"Cancel job"</button></Show>
-                        <a href=format!("/compare?job_id={}", j.job_id)>"Results of this job"</a>
+                        <A href=crate::app::href(&format!("/compare?job_id={}", j.job_id))>"Results of this job"</A>
                         {move || message.get().map(|m| view! { <span class="notice">{m}</span> })}
                     </div>
                 </section>

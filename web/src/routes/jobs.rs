@@ -10,11 +10,11 @@ use crate::api::{self, Abort};
 /// The jobs page.
 #[component]
 pub fn JobsPage() -> impl IntoView {
+    let abort = Abort::for_page();
     let jobs = RwSignal::new(None::<Result<JobsResponse, String>>);
     spawn_local(async move {
-        let abort = Abort::new();
         jobs.set(Some(
-            api::get::<JobsResponse>("/simulate/jobs?limit=50", &abort)
+            api::get::<JobsResponse>("/simulate/jobs?limit=50", abort)
                 .await
                 .map_err(|e| e.0),
         ));
@@ -32,7 +32,7 @@ pub fn JobsPage() -> impl IntoView {
                 .map(|j| {
                     view! {
                         <tr>
-                            <td><A href=format!("/jobs/{}", j.job_id)>{j.job_id[..8].to_owned()}</A></td>
+                            <td><A href=crate::app::href(&format!("/jobs/{}", j.job_id))>{j.job_id[..8].to_owned()}</A></td>
                             <td><span class=format!("pill {}", j.status)>{j.status.to_string()}</span></td>
                             <td>{j.models.join(", ")}</td>
                             <td>{format!("{} – {}", j.start_date, j.end_date)}</td>

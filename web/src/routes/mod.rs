@@ -1,11 +1,13 @@
 //! One file per page.
 
+mod day;
 mod job;
 mod jobs;
 mod plan;
 mod results;
 mod settings;
 
+pub use day::DayPage;
 pub use job::JobPage;
 pub use jobs::JobsPage;
 pub use plan::PlanPage;

@@ -84,6 +84,7 @@ fn grid_of(plan: &Plan) -> GridData {
 /// The plan page.
 #[component]
 pub fn PlanPage() -> impl IntoView {
+    let abort = Abort::for_page();
     let today = browser_today();
     let start = RwSignal::new(
         calendar::previous_trading_day(today)
@@ -100,8 +101,7 @@ pub fn PlanPage() -> impl IntoView {
     let submit_error = RwSignal::new(None::<String>);
 
     spawn_local(async move {
-        let abort = Abort::new();
-        match api::get::<ModelsResponse>("/models", &abort).await {
+        match api::get::<ModelsResponse>("/models", abort).await {
             Ok(list) => {
                 selected.set(
                     list.models
@@ -125,7 +125,6 @@ pub fn PlanPage() -> impl IntoView {
         let (s, e) = window.clone();
         if Date::parse(&e).is_ok() {
             spawn_local(async move {
-                let abort = Abort::new();
                 let from = if Date::parse(&s).is_ok() {
                     format!("start_date={s}&")
                 } else {
@@ -133,7 +132,7 @@ pub fn PlanPage() -> impl IntoView {
                 };
                 match api::get::<PlanContext>(
                     &format!("/simulate/plan-context?{from}end_date={e}"),
-                    &abort,
+                    abort,
                 )
                 .await
                 {
@@ -202,6 +201,7 @@ pub fn PlanPage() -> impl IntoView {
         submit_error.set(None);
         spawn_local(async move {
             match api::post::<_, TriggerResponse>("/simulate/trigger", &body).await {
+                // The router adds its base path itself.
                 Ok(job) => navigate(&format!("/jobs/{}", job.job_id), Default::default()),
                 Err(e) => submit_error.set(Some(e.0)),
             }

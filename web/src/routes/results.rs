@@ -4,6 +4,7 @@
 use ai_trader_core::api::{JobsResponse, ModelRangeResult, ResultItem, ResultsResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, Abort};
@@ -98,9 +99,52 @@ fn chart(ranges: &[ModelRangeResult]) -> impl IntoView + use<> {
     }
 }
 
+/// Daily values and P&L per model; each cell opens that model-day.
+fn daily(ranges: &[ModelRangeResult]) -> impl IntoView + use<> {
+    let mut dates: Vec<String> = ranges
+        .iter()
+        .flat_map(|r| r.daily_portfolio_values.iter().map(|v| v.date.to_string()))
+        .collect();
+    dates.sort();
+    dates.dedup();
+    let header = dates
+        .iter()
+        .map(|d| view! { <th>{d.get(5..).unwrap_or_default().to_owned()}</th> })
+        .collect_view();
+    let rows = ranges
+        .iter()
+        .map(|r| {
+            let mut previous = r.period_metrics.starting_portfolio_value;
+            let cells = dates
+                .iter()
+                .map(|d| match r.daily_portfolio_values.iter().find(|v| v.date.to_string() == *d) {
+                    None => view! { <td class="muted">"—"</td> }.into_any(),
+                    Some(v) => {
+                        let pnl = v.portfolio_value - previous;
+                        previous = v.portfolio_value;
+                        let class = if pnl >= 0.0 { "gain" } else { "loss" };
+                        view! {
+                            <td class=class title=format!("Value {}", money(v.portfolio_value))>
+                                <A href=crate::app::href(&format!("/day/{}/{d}", r.model)) attr:class="day-link">{format!("{pnl:+.2}")}</A>
+                            </td>
+                        }
+                        .into_any()
+                    }
+                })
+                .collect_view();
+            view! { <tr data-model=r.model.clone()><th>{r.model.clone()}</th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <h2>"Daily P&L"</h2>
+        <div class="grid-scroll"><table class="list pnl" id="pnl"><thead><tr><th>"Model"</th>{header}</tr></thead><tbody>{rows}</tbody></table></div>
+    }
+}
+
 /// The results page.
 #[component]
 pub fn ResultsPage() -> impl IntoView {
+    let abort = Abort::for_page();
     let query = use_query_map();
     let job = move || query.read().get("job_id");
     let start = RwSignal::new(String::new());
@@ -110,12 +154,11 @@ pub fn ResultsPage() -> impl IntoView {
     let load = move || {
         let (s, e, j) = (start.get_untracked(), end.get_untracked(), job());
         spawn_local(async move {
-            let abort = Abort::new();
             let mut path = format!("/results?start_date={s}&end_date={e}");
             if let Some(j) = j {
                 path.push_str(&format!("&job_id={j}"));
             }
-            let r = api::get::<ResultsResponse>(&path, &abort).await.map(|r| {
+            let r = api::get::<ResultsResponse>(&path, abort).await.map(|r| {
                 r.results
                     .into_iter()
                     .filter_map(|i| {
@@ -132,8 +175,7 @@ pub fn ResultsPage() -> impl IntoView {
     };
     // Start from the newest completed job's range.
     spawn_local(async move {
-        let abort = Abort::new();
-        if let Ok(list) = api::get::<JobsResponse>("/simulate/jobs?limit=1", &abort).await
+        if let Ok(list) = api::get::<JobsResponse>("/simulate/jobs?limit=1", abort).await
             && let Some(j) = list.jobs.first()
         {
             start.set(j.start_date.to_string());
@@ -179,6 +221,7 @@ pub fn ResultsPage() -> impl IntoView {
                             <tbody>{rows}</tbody>
                         </table>
                         {chart(&ranges)}
+                        {daily(&ranges)}
                     }.into_any()
                 }
             }}

@@ -30,10 +30,11 @@ fn weekday_letter(date: Date) -> &'static str {
     ["M", "T", "W", "T", "F", "S", "S"][date.weekday().num_days_from_monday() as usize]
 }
 
-/// The grid.
+/// The grid, with the focused or hovered cell's full reason spelled out below it.
 #[component]
 pub fn Grid(data: Signal<GridData>) -> impl IntoView {
-    move || {
+    let detail = RwSignal::new(None::<String>);
+    let table = move || {
         let data = data.get();
         let header = data
             .dates
@@ -58,9 +59,13 @@ pub fn Grid(data: Signal<GridData>) -> impl IntoView {
                     .into_iter()
                     .zip(data.dates.iter())
                     .map(|(cell, date)| {
+                        let text = format!("{model} · {date}: {}", cell.title);
+                        let (on_focus, on_hover) = (text.clone(), text);
                         view! {
                             <td class=format!("cell {}", cell.class) title=cell.title.clone() tabindex="0"
-                                data-date=date.to_string() data-status=cell.class aria-label=cell.title>
+                                data-date=date.to_string() data-status=cell.class aria-label=cell.title
+                                on:focus=move |_| detail.set(Some(on_focus.clone()))
+                                on:mouseenter=move |_| detail.set(Some(on_hover.clone()))>
                                 {cell.letter.to_string()}
                             </td>
                         }
@@ -78,5 +83,11 @@ pub fn Grid(data: Signal<GridData>) -> impl IntoView {
                 </table>
             </div>
         }
+    };
+    view! {
+        {table}
+        <p class="cell-detail" id="cell-detail" aria-live="polite">
+            {move || detail.get().unwrap_or_else(|| "Hover or focus a cell to see why it runs or is skipped.".to_owned())}
+        </p>
     }
 }

@@ -27,7 +27,7 @@ const API_PREFIXES: [&str; 7] = [
 
 /// The service answering every path the API does not route.
 pub(super) fn service(dir: &Path) -> BoxCloneSyncService<Request<Body>, Response, Infallible> {
-    let files = ServeDir::new(dir).not_found_service(ServeFile::new(dir.join("index.html")));
+    let files = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
     BoxCloneSyncService::new(tower::service_fn(move |request: Request<Body>| {
         let files = files.clone();
         async move {

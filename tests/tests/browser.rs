@@ -10,8 +10,8 @@ fn ui_options() -> Options {
     Options::dev().with("AI_TRADER_UI_DIR", ui_dir().to_str().unwrap())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn plan_submit_watch_and_compare() {
+/// A DEV server with the real prices and the UI, and a browser on its plan page.
+async fn plan_page() -> (Workspace, ai_trader_e2e::Server, Browser) {
     let workspace = Workspace::new();
     let options = ui_options();
     workspace.import_real_data(&options);
@@ -23,6 +23,12 @@ async fn plan_submit_watch_and_compare() {
         .await
         .unwrap();
     browser.wait_for("input[data-model=\"mock-trader\"]").await;
+    (workspace, server, browser)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_submit_watch_and_compare() {
+    let (_workspace, server, browser) = plan_page().await;
     browser.set_value("#start", "2025-07-01").await;
     browser.set_value("#end", "2025-07-08").await;
     browser
@@ -144,17 +150,7 @@ async fn plan_submit_watch_and_compare() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_show_inline_and_disable_submit() {
-    let workspace = Workspace::new();
-    let options = ui_options();
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
-    let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{}/", server.url))
-        .await
-        .unwrap();
-    browser.wait_for("input[data-model=\"mock-trader\"]").await;
+    let (_workspace, _server, browser) = plan_page().await;
     browser.set_value("#start", "2025-06-01").await;
     browser.set_value("#end", "2025-10-01").await;
     let error = browser

@@ -86,3 +86,40 @@ async fn jobs_over_disjoint_models_run_at_the_same_time() {
     let (_, context) = server.get("/simulate/plan-context").await;
     assert!(context["active_jobs"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn max_concurrent_jobs_queues_the_rest_as_pending() {
+    let workspace = Workspace::new();
+    let options = Options::dev()
+        .config(SLOW_MODELS)
+        .with("MAX_CONCURRENT_JOBS", "1");
+    workspace.import_real_data(&options);
+    let server = workspace.start(&options);
+    let a = server
+        .trigger(
+            &json!({"start_date": "2025-10-01", "end_date": "2025-10-02", "models": ["alpha"]}),
+        )
+        .await;
+    let b = server
+        .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-02", "models": ["beta"]}))
+        .await;
+    let mut saw_queued = false;
+    for _ in 0..100 {
+        let (_, ja) = server.get(&format!("/simulate/status/{a}")).await;
+        let (_, jb) = server.get(&format!("/simulate/status/{b}")).await;
+        assert!(
+            !(ja["status"] == "running" && jb["status"] == "running"),
+            "only one job may run at a time"
+        );
+        if ja["status"] == "running" && jb["status"] == "pending" {
+            saw_queued = true;
+        }
+        if jb["status"] == "completed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(saw_queued, "the second job never waited for the first");
+    let jb = server.wait(&b, Duration::from_secs(60)).await;
+    assert_eq!(jb["status"], "completed");
+}

@@ -103,6 +103,14 @@ impl Browser {
         }
     }
 
+    /// Opens a page.
+    pub async fn goto(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+    }
+
     /// Waits until `css` matches an element.
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
         self.client

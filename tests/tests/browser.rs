@@ -17,11 +17,7 @@ async fn plan_page() -> (Workspace, ai_trader_e2e::Server, Browser) {
     workspace.import_real_data(&options);
     let server = workspace.start(&options);
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{}/", server.url))
-        .await
-        .unwrap();
+    browser.goto(&format!("{}/", server.url)).await;
     browser.wait_for("input[data-model=\"mock-trader\"]").await;
     (workspace, server, browser)
 }
@@ -90,22 +86,14 @@ async fn plan_submit_watch_and_compare() {
     browser.screenshot("job").await;
 
     // The jobs list links to it.
-    browser
-        .client
-        .goto(&format!("{}/jobs", server.url))
-        .await
-        .unwrap();
+    browser.goto(&format!("{}/jobs", server.url)).await;
     browser
         .wait_for(&format!("a[href=\"/jobs/{job_id}\"]"))
         .await;
     browser.screenshot("jobs").await;
 
     // Results: a leaderboard row per model and a chart line per model plus the baseline.
-    browser
-        .client
-        .goto(&format!("{}/compare", server.url))
-        .await
-        .unwrap();
+    browser.goto(&format!("{}/compare", server.url)).await;
     browser
         .wait_for("#leaderboard tr[data-model=\"mock-trader\"]")
         .await;
@@ -136,11 +124,7 @@ async fn plan_submit_watch_and_compare() {
     assert!(calls.as_u64().unwrap() >= 2, "{calls}");
     browser.screenshot("day").await;
 
-    browser
-        .client
-        .goto(&format!("{}/settings", server.url))
-        .await
-        .unwrap();
+    browser.goto(&format!("{}/settings", server.url)).await;
     browser
         .wait_text("#connection", |t| t.starts_with("Connected to"))
         .await;
@@ -188,11 +172,7 @@ async fn without_a_server_the_preview_uses_the_calendar_alone() {
     let options = ui_options();
     let server = workspace.start(&options);
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{}/settings", server.url))
-        .await
-        .unwrap();
+    browser.goto(&format!("{}/settings", server.url)).await;
     browser
         .wait_text("#connection", |t| t.starts_with("Connected to"))
         .await;
@@ -327,11 +307,7 @@ async fn ui_performance_figures() {
     .with("AI_TRADER_UI_DIR", ui_dir().to_str().unwrap());
     let server = workspace.start(&options);
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(&format!("{}/", server.url))
-        .await
-        .unwrap();
+    browser.goto(&format!("{}/", server.url)).await;
     browser.wait_for("input[data-model=\"m19\"]").await;
     let tti = browser.eval("return performance.now()").await;
     // 250 calendar days.
@@ -432,7 +408,7 @@ async fn the_grid_in_the_page_is_the_job_the_server_creates() {
         let browser = &browser;
         let url = server.url.clone();
         async move {
-            browser.client.goto(&format!("{url}/")).await.unwrap();
+            browser.goto(&format!("{url}/")).await;
             browser.wait_for("input[data-model=\"mock-trader\"]").await;
             browser.set_value("#start", start).await;
             browser.set_value("#end", end).await;

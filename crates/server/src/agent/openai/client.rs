@@ -152,18 +152,7 @@ impl ChatClient {
         }
         let response = match request.send().await {
             Ok(response) => response,
-            Err(e) if e.is_timeout() => {
-                return Attempt::Retry {
-                    reason: format!("timed out after {:?}", self.config.timeout),
-                    after: None,
-                };
-            }
-            Err(e) => {
-                return Attempt::Retry {
-                    reason: format!("cannot reach {url}: {}", without_url(&e)),
-                    after: None,
-                };
-            }
+            Err(e) => return self.transport_failure(&e, &format!("cannot reach {url}")),
         };
         let status = response.status().as_u16();
         let retry_after = response
@@ -175,18 +164,7 @@ impl ChatClient {
             .map(|s| Duration::from_secs_f64(s.min(120.0)));
         let text = match response.text().await {
             Ok(text) => text,
-            Err(e) if e.is_timeout() => {
-                return Attempt::Retry {
-                    reason: format!("timed out after {:?}", self.config.timeout),
-                    after: None,
-                };
-            }
-            Err(e) => {
-                return Attempt::Retry {
-                    reason: format!("reading the reply failed: {}", without_url(&e)),
-                    after: None,
-                };
-            }
+            Err(e) => return self.transport_failure(&e, "reading the reply failed"),
         };
         match status {
             200..=299 => match parse_reply(&text, make_id) {
@@ -213,6 +191,21 @@ impl ChatClient {
                 self.config.signature,
                 excerpt(&text)
             ))),
+        }
+    }
+}
+
+impl ChatClient {
+    /// A timeout or connection failure: always worth a retry.
+    fn transport_failure(&self, error: &reqwest::Error, context: &str) -> Attempt {
+        let reason = if error.is_timeout() {
+            format!("timed out after {:?}", self.config.timeout)
+        } else {
+            format!("{context}: {}", without_url(error))
+        };
+        Attempt::Retry {
+            reason,
+            after: None,
         }
     }
 }

@@ -30,7 +30,7 @@ fn Badge() -> impl IntoView {
         None => view! { <span class="badge muted">"connecting…"</span> }.into_any(),
         Some(None) => view! { <span class="badge offline" title="The server cannot be reached: previews use the exchange calendar alone">"offline"</span> }.into_any(),
         Some(Some(h)) => {
-            let mode = if h.deployment.is_dev_mode { "DEV" } else { "PROD" };
+            let mode = h.deployment.deployment_mode.as_str();
             let synthetic = h.synthetic_market_data.then_some(view! { <span class="badge muted" title="The demo market is generated, not real">"synthetic data"</span> });
             view! { <span class="badge online" title=format!("Server {} — database {}", h.version, h.database)>{mode}</span> {synthetic} }.into_any()
         }

@@ -1,25 +1,31 @@
-//! The application state shared by the handlers, and how it is built from settings.
+//! The application: its state shared by the handlers, and the wiring of services from plain
+//! settings and config (the store, prices, agents, news search, downloader, worker).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
+use std::time::Duration;
 
 use ai_trader_core::api::{DeploymentInfo, DeploymentMode};
 use ai_trader_core::planner::ModelInfo;
-use ai_trader_core::{Date, PlanContext, calendar};
+use ai_trader_core::{Date, Plan, PlanContext, PlanError, PlanRequest, calendar, plan};
 use anyhow::Context as _;
 
-use crate::agent::build_agents;
-use crate::clock;
+use crate::agent::search::DEFAULT_JINA_BASE;
+use crate::agent::{NewsSearch, build_agents};
+use crate::clock::Clock;
 use crate::config::{FileConfig, Settings};
-use crate::market::{MarketData, PriceSource, SYNTHETIC_SEED, synthetic_bars};
+use crate::market::{
+    AlphaVantage, DEFAULT_ALPHAVANTAGE_BASE, Downloader, MarketData, PriceSource, SYNTHETIC_SEED,
+    SharedMarket, synthetic_bars,
+};
 use crate::store::sqlite::SqliteStore;
-use crate::store::{PlanningState, Store, StoreError};
-use crate::worker::{SharedMarket, Worker, WorkerParts, blocking};
+use crate::store::{Db, NewJob, PlanningState, Store, StoreError};
+use crate::worker::{Worker, WorkerParts};
 
 /// Everything a handler needs.
 pub struct AppState {
     /// The database.
-    pub store: Arc<dyn Store>,
+    pub db: Db,
     /// Prices in memory.
     pub market: SharedMarket,
     /// Runs jobs.
@@ -29,15 +35,54 @@ pub struct AppState {
     /// Models and agent settings.
     pub config: FileConfig,
     /// Downloads missing prices (with an Alpha Vantage key).
-    pub downloader: Option<Arc<crate::worker::Downloader>>,
+    pub downloader: Option<Arc<Downloader>>,
+    /// The time.
+    pub clock: Clock,
+}
+
+/// The news search, when a Jina key is configured.
+pub fn news_search(settings: &Settings) -> Option<Arc<NewsSearch>> {
+    let key = settings.jina_api_key.clone()?;
+    let base = settings
+        .jina_base_url
+        .clone()
+        .unwrap_or_else(|| DEFAULT_JINA_BASE.to_owned());
+    Some(Arc::new(NewsSearch::new(
+        base,
+        key,
+        settings.search_keep_undated,
+    )))
+}
+
+/// The price downloader, when an Alpha Vantage key is configured.
+pub fn downloader(settings: &Settings) -> Option<Arc<Downloader>> {
+    let key = settings.alphavantage_api_key.clone()?;
+    let base = settings
+        .alphavantage_base_url
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ALPHAVANTAGE_BASE.to_owned());
+    let client = AlphaVantage::new(
+        base,
+        key,
+        Duration::from_secs(settings.alphavantage_timeout_seconds.max(1)),
+        Duration::from_millis(settings.alphavantage_retry_base_ms),
+    );
+    Some(Arc::new(Downloader::new(client)))
+}
+
+/// Opens the database of `settings` (creating it and its folder).
+pub fn open_store(settings: &Settings) -> anyhow::Result<Db> {
+    let store = SqliteStore::open(&settings.database, settings.clock())
+        .with_context(|| format!("cannot open the database {}", settings.database.display()))?;
+    Ok(Db::new(store))
 }
 
 impl AppState {
     /// Opens the database (resetting it in DEV unless preserved), seeds the demo market when
     /// asked and the table is empty, loads prices, builds the agents and the worker.
     pub fn open(settings: Settings, config: FileConfig) -> anyhow::Result<Arc<Self>> {
-        let dev = settings.mode == DeploymentMode::Dev;
-        if dev && !settings.preserve_dev_data {
+        let clock = settings.clock();
+        if settings.mode == DeploymentMode::Dev && !settings.preserve_dev_data {
             SqliteStore::delete_files(&settings.database).with_context(|| {
                 format!(
                     "cannot reset the DEV database {}",
@@ -45,41 +90,40 @@ impl AppState {
                 )
             })?;
         }
-        let store: Arc<dyn Store> =
-            Arc::new(SqliteStore::open(&settings.database).with_context(|| {
-                format!("cannot open the database {}", settings.database.display())
-            })?);
-        let mut market = store.load_market()?;
+        let db = open_store(&settings)?;
+        let mut market = db.blocking().load_market()?;
         if market.is_empty() && settings.demo_market {
-            seed_demo_market(store.as_ref())?;
-            market = store.load_market()?;
+            seed_demo_market(db.blocking(), clock.today())?;
+            market = db.blocking().load_market()?;
         }
-        let agents = build_agents(&config, &settings).map_err(anyhow::Error::msg)?;
+        let market = SharedMarket::new(market);
+        let agents = build_agents(&config, &settings);
         let basemodels: BTreeMap<String, String> = config
             .models
             .iter()
             .map(|m| (m.signature.clone(), m.basemodel.clone()))
             .collect();
-        let market: SharedMarket = Arc::new(RwLock::new(Arc::new(market)));
-        let downloader = settings.downloader();
+        let downloader = downloader(&settings);
         let worker = Worker::new(WorkerParts {
-            store: store.clone(),
+            db: db.clone(),
             market: market.clone(),
             agents,
             agent_config: config.agent_config.clone(),
             basemodels,
-            search: settings.news_search(),
+            search: news_search(&settings),
             downloader: downloader.clone(),
+            clock,
             max_concurrent_jobs: settings.max_concurrent_jobs,
             max_parallel_models: settings.max_parallel_models,
         });
         Ok(Arc::new(Self {
-            store,
+            db,
             market,
             worker,
             settings,
             config,
             downloader,
+            clock,
         }))
     }
 
@@ -90,25 +134,16 @@ impl AppState {
 
     /// The current price snapshot.
     pub fn market(&self) -> Arc<MarketData> {
-        self.market.read().map(|m| m.clone()).unwrap_or_default()
+        self.market.snapshot()
     }
 
-    /// Reloads prices after an import.
-    pub fn reload_market(&self) -> Result<(), StoreError> {
-        let market = Arc::new(self.store.load_market()?);
-        if let Ok(mut shared) = self.market.write() {
-            *shared = market;
-        }
-        Ok(())
-    }
-
-    /// The planning context for `today`, from a store snapshot, with market data limited to
+    /// The planning context for today, from a store snapshot, with market data limited to
     /// `window` when given.
     pub fn plan_context(&self, state: PlanningState, window: Option<(Date, Date)>) -> PlanContext {
         let market = self.market();
         let availability = market.availability();
         PlanContext {
-            today: clock::today(),
+            today: self.clock.today(),
             max_simulation_days: self.settings.max_simulation_days,
             models: self
                 .config
@@ -129,11 +164,40 @@ impl AppState {
         }
     }
 
+    /// Plans `request` and stores the plan as a new job, atomically (the trigger and the
+    /// command line both create jobs here). The caller starts it.
+    pub async fn create_job(
+        self: &Arc<Self>,
+        request: PlanRequest,
+    ) -> Result<Result<(String, Plan), PlanError>, StoreError> {
+        let job = NewJob {
+            job_id: uuid::Uuid::new_v4().to_string(),
+            created_at: self.clock.timestamp(),
+            request_json: serde_json::to_string(&request).unwrap_or_default(),
+        };
+        let job_id = job.job_id.clone();
+        let state = self.clone();
+        let planned = self
+            .db
+            .create_job(job, move |snapshot| {
+                plan(&request, &state.plan_context(snapshot.clone(), None))
+            })
+            .await?;
+        Ok(planned.map(|plan| {
+            tracing::info!(
+                job_id,
+                run = plan.totals.run,
+                skipped = plan.totals.skipped,
+                "job created"
+            );
+            (job_id, plan)
+        }))
+    }
+
     /// Resumes (or closes, per `RESUME_INTERRUPTED_JOBS`) jobs a crash left active.
     pub async fn recover(&self) -> Result<usize, StoreError> {
-        let store = self.store.clone();
         let resume = self.settings.resume_interrupted_jobs;
-        let ids = blocking(move || store.recover_interrupted(resume)).await?;
+        let ids = self.db.recover_interrupted(resume).await?;
         for id in &ids {
             tracing::info!(job_id = %id, "resuming interrupted job");
             self.worker.spawn(id.clone());
@@ -145,9 +209,10 @@ impl AppState {
 /// The first day of the demo market: fixed, so that examples with dates keep working.
 const DEMO_START: (i32, u32, u32) = (2024, 1, 2);
 
-/// Writes the synthetic demo market: every trading day from 2024-01-02 to yesterday.
-fn seed_demo_market(store: &dyn Store) -> Result<(), StoreError> {
-    let end = calendar::previous_trading_day(clock::today());
+/// Writes the synthetic demo market: every trading day from 2024-01-02 to the day before
+/// `today`.
+fn seed_demo_market(store: &dyn Store, today: Date) -> Result<(), StoreError> {
+    let end = calendar::previous_trading_day(today);
     let (y, m, d) = DEMO_START;
     let start = Date::from_ymd(y, m, d).unwrap_or(end).min(end);
     let bars = synthetic_bars(SYNTHETIC_SEED, start, end);

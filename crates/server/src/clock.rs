@@ -1,33 +1,73 @@
-//! Wall-clock time, the only place the server reads it. Timestamps are ISO-8601 UTC with
-//! microseconds and a `Z`, as the reference wrote them (`2025-11-02T14:05:45.592208Z`).
+//! Time, read in one place: a [`Clock`] held by the application state and handed to whatever
+//! needs the time (store writes, the worker, agents' conversations). Timestamps are built as
+//! times and written once, at the edge, as ISO-8601 UTC with microseconds and a `Z`, as the
+//! reference wrote them (`2025-11-02T14:05:45.592208Z`).
+//!
+//! "Today" can be fixed (`AI_TRADER_TODAY`), so tests and demos run on a chosen date while
+//! durations stay real.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ai_trader_core::Date;
 use chrono::{DateTime, Utc};
 
-fn now() -> DateTime<Utc> {
-    let since = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    DateTime::from_timestamp(since.as_secs() as i64, since.subsec_nanos()).unwrap_or_default()
+/// A point in time.
+pub type Time = DateTime<Utc>;
+
+/// Where the server reads the time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Clock {
+    today: Option<Date>,
 }
 
-/// The current time as an API timestamp.
-pub fn timestamp() -> String {
-    now().format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self::default()
+    }
+
+    /// The system clock, except that today is `today`.
+    pub fn with_today(today: Option<Date>) -> Self {
+        Self { today }
+    }
+
+    /// Now.
+    pub fn now(&self) -> Time {
+        let since = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        DateTime::from_timestamp(since.as_secs() as i64, since.subsec_nanos()).unwrap_or_default()
+    }
+
+    /// Now, as an API timestamp.
+    pub fn timestamp(&self) -> String {
+        format_timestamp(self.now())
+    }
+
+    /// Today's date (UTC, or the fixed one): no job may end after it.
+    pub fn today(&self) -> Date {
+        self.today
+            .unwrap_or_else(|| Date::from(self.now().date_naive()))
+    }
 }
 
-/// Today's date in UTC: no job may end after it.
-pub fn today() -> Date {
-    Date::from(now().date_naive())
+/// A time as an API timestamp.
+pub fn format_timestamp(time: Time) -> String {
+    time.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-/// Seconds between two API timestamps, if both parse.
-pub fn seconds_between(start: &str, end: &str) -> Option<f64> {
-    let parse = |s: &str| DateTime::parse_from_rfc3339(s).ok();
-    let (a, b) = (parse(start)?, parse(end)?);
-    Some((b - a).num_microseconds()? as f64 / 1e6)
+/// Parses an API timestamp.
+pub fn parse_timestamp(text: &str) -> Option<Time> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Seconds from `start` to `end`.
+pub fn seconds_between(start: Time, end: Time) -> f64 {
+    (end - start)
+        .num_microseconds()
+        .map_or(0.0, |us| us as f64 / 1e6)
 }
 
 #[cfg(test)]
@@ -36,13 +76,19 @@ mod tests {
 
     #[test]
     fn timestamps_have_microseconds_and_z() {
-        let ts = timestamp();
+        let ts = Clock::system().timestamp();
         assert_eq!(ts.len(), 27, "{ts}");
         assert!(ts.ends_with('Z'));
-        assert_eq!(
-            seconds_between("2025-11-02T14:05:45.592208Z", "2025-11-02T14:05:46.092208Z"),
-            Some(0.5)
-        );
-        assert_eq!(seconds_between("x", "2025-11-02T14:05:46Z"), None);
+        let a = parse_timestamp("2025-11-02T14:05:45.592208Z").unwrap();
+        let b = parse_timestamp("2025-11-02T14:05:46.092208Z").unwrap();
+        assert_eq!(seconds_between(a, b), 0.5);
+        assert_eq!(format_timestamp(a), "2025-11-02T14:05:45.592208Z");
+        assert_eq!(parse_timestamp("x"), None);
+    }
+
+    #[test]
+    fn today_can_be_fixed() {
+        let day = Date::parse("2025-10-31").unwrap();
+        assert_eq!(Clock::with_today(Some(day)).today(), day);
     }
 }

@@ -9,12 +9,12 @@ use std::path::Path;
 
 use ai_trader_core::Date;
 use ai_trader_core::api::ConversationMessage;
-use ai_trader_core::ledger::{DayBook, Fees, Position, daily_change, value_at_close};
+use ai_trader_core::ledger::{DayBook, DayOpening, Fees, Fill, Position};
 use serde_json::Value;
 
-use crate::clock;
+use crate::clock::Clock;
 use crate::market::MarketData;
-use crate::store::{CompletedDay, PreviousDay};
+use crate::store::{CompletedDay, DayActivity, PreviousDay};
 
 /// A trade log that cannot be imported. Nothing is imported then.
 #[derive(Debug, thiserror::Error)]
@@ -130,100 +130,35 @@ pub fn first_date(text: &str) -> Option<Date> {
 pub fn replay(
     path: &Path,
     text: &str,
-    job_id: &str,
-    model: &str,
+    (job_id, model): (&str, &str),
     market: &MarketData,
-    previous: Option<&PreviousDay>,
+    previous: Option<PreviousDay>,
     initial_cash: f64,
+    clock: &Clock,
 ) -> Result<Vec<CompletedDay>, RunImportError> {
     let entries = parse(path, text)?;
     let file = path.display().to_string();
-    let mut position = previous
-        .as_ref()
-        .map_or(Position::all_cash(initial_cash), |p| Position {
-            cash: p.ending_cash,
-            holdings: p.holdings.clone(),
-        });
-    let mut previous_value = previous
-        .as_ref()
-        .map_or(initial_cash, |p| p.ending_portfolio_value);
-    let mut previous_date = previous.map(|p| p.date);
+    let mut opening = PreviousDay::opening(previous, initial_cash);
     let mut days = Vec::new();
     let mut i = 0;
     while i < entries.len() {
         let date = entries[i].date;
         let day_entries: Vec<&Entry> = entries[i..].iter().take_while(|e| e.date == date).collect();
         i += day_entries.len();
-        let start = position.clone();
-        let mut book = DayBook::new(date, start.clone(), Fees::default());
-        let now = clock::timestamp();
-        let mut fills = Vec::new();
-        for entry in &day_entries {
-            let err = |message: String| RunImportError {
-                path: file.clone(),
-                line: entry.line,
-                message,
-            };
-            if entry.action != "no_trade" {
-                let price = entry
-                    .price
-                    .or_else(|| market.bar(&entry.symbol, date).map(|b| b.open));
-                let result = if entry.action == "buy" {
-                    book.buy(&entry.symbol, entry.amount, price).cloned()
-                } else {
-                    book.sell(&entry.symbol, entry.amount, price).cloned()
-                };
-                fills.push((result.map_err(|e| err(e.to_string()))?, now.clone()));
-            }
-            let mut expected_holdings: BTreeMap<String, u64> = BTreeMap::new();
-            for (symbol, shares) in entry
-                .positions
-                .iter()
-                .filter(|(s, v)| s.as_str() != "CASH" && **v != 0.0)
-            {
-                expected_holdings.insert(symbol.to_ascii_uppercase(), *shares as u64);
-            }
-            let expected_cash = entry.positions.get("CASH").copied().unwrap_or(f64::NAN);
-            let ledger = book.position();
-            if ledger.holdings != expected_holdings || (ledger.cash - expected_cash).abs() > 0.01 {
-                return Err(err(format!(
-                    "positions do not match the trades: the ledger has {}, the line says {}",
-                    describe(ledger.cash, &ledger.holdings),
-                    describe(expected_cash, &expected_holdings)
-                )));
-            }
-        }
-        position = book.position().clone();
-        let valuation =
-            value_at_close(&position, date, |s| market.latest_close(s, date)).map_err(|e| {
-                RunImportError {
-                    path: file.clone(),
-                    line: day_entries[0].line,
-                    message: e.to_string(),
-                }
-            })?;
-        let change = daily_change(previous_value, valuation.portfolio_value);
-        let summary = crate::agent::describe_fills(date, book.fills(), position.cash);
-        days.push(CompletedDay {
-            job_id: job_id.to_owned(),
-            model: model.to_owned(),
+        let now = clock.timestamp();
+        let (position, fills) = replay_day(&file, &day_entries, &opening, market, &now)?;
+        let summary = crate::agent::describe_fills(
             date,
-            starting_cash: start.cash,
-            starting_portfolio_value: previous_value,
-            daily_profit: change.daily_profit,
-            daily_return_pct: change.daily_return_pct,
-            ending_cash: position.cash,
-            ending_portfolio_value: valuation.portfolio_value,
-            holdings: position.holdings.clone(),
+            &fills.iter().map(|(f, _)| f.clone()).collect::<Vec<_>>(),
+            position.cash,
+        );
+        let (first, last) = (day_entries[0].line, day_entries[day_entries.len() - 1].line);
+        let activity = DayActivity {
             fills,
             messages: vec![ConversationMessage {
                 message_index: 0,
                 role: ai_trader_core::api::Role::User,
-                content: format!(
-                    "Imported from {file}, lines {}..{}",
-                    day_entries[0].line,
-                    day_entries[day_entries.len() - 1].line
-                ),
+                content: format!("Imported from {file}, lines {first}..{last}"),
                 summary: None,
                 tool_name: None,
                 tool_input: None,
@@ -233,15 +168,75 @@ pub fn replay(
             }],
             summary,
             usage: Default::default(),
-            days_since_last_trading: previous_date
-                .map_or(0, |p| u32::try_from(date.days_since(p)).unwrap_or(0)),
-            carried_prices: valuation.carried,
             started_at: now.clone(),
             completed_at: now,
             duration_seconds: 0.0,
-        });
-        previous_value = valuation.portfolio_value;
-        previous_date = Some(date);
+        };
+        let day = CompletedDay::close((job_id, model, date), &opening, position, activity, |s| {
+            market.latest_close(s, date)
+        })
+        .map_err(|e| RunImportError {
+            path: file.clone(),
+            line: first,
+            message: e.to_string(),
+        })?;
+        opening = DayOpening::after(
+            date,
+            Position {
+                cash: day.ending_cash,
+                holdings: day.holdings.clone(),
+            },
+            day.ending_portfolio_value,
+        );
+        days.push(day);
     }
     Ok(days)
+}
+
+/// Replays one day's lines through the ledger (at the recorded price, else the day's open),
+/// checking each line's `positions`; returns the ending position and the fills.
+fn replay_day(
+    file: &str,
+    entries: &[&Entry],
+    opening: &DayOpening,
+    market: &MarketData,
+    now: &str,
+) -> Result<(Position, Vec<(Fill, String)>), RunImportError> {
+    let date = entries[0].date;
+    let mut book = DayBook::new(date, opening.position.clone(), Fees::default());
+    let mut fills = Vec::new();
+    for entry in entries {
+        let err = |message: String| RunImportError {
+            path: file.to_owned(),
+            line: entry.line,
+            message,
+        };
+        if entry.action != "no_trade" {
+            let price = entry
+                .price
+                .or_else(|| market.bar(&entry.symbol, date).map(|b| b.open));
+            let result = if entry.action == "buy" {
+                book.buy(&entry.symbol, entry.amount, price).cloned()
+            } else {
+                book.sell(&entry.symbol, entry.amount, price).cloned()
+            };
+            fills.push((result.map_err(|e| err(e.to_string()))?, now.to_owned()));
+        }
+        let expected_holdings: BTreeMap<String, u64> = entry
+            .positions
+            .iter()
+            .filter(|(s, v)| s.as_str() != "CASH" && **v != 0.0)
+            .map(|(symbol, shares)| (symbol.to_ascii_uppercase(), *shares as u64))
+            .collect();
+        let expected_cash = entry.positions.get("CASH").copied().unwrap_or(f64::NAN);
+        let ledger = book.position();
+        if ledger.holdings != expected_holdings || (ledger.cash - expected_cash).abs() > 0.01 {
+            return Err(err(format!(
+                "positions do not match the trades: the ledger has {}, the line says {}",
+                describe(ledger.cash, &ledger.holdings),
+                describe(expected_cash, &expected_holdings)
+            )));
+        }
+    }
+    Ok((book.into_position(), fills))
 }

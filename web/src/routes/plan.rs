@@ -2,7 +2,7 @@
 //! planning context is fetched once per date window.
 
 use ai_trader_core::api::{ModelSummary, ModelsResponse, TriggerResponse};
-use ai_trader_core::planner::ModelInfo;
+use ai_trader_core::planner::{DEFAULT_MAX_SIMULATION_DAYS, ModelInfo};
 use ai_trader_core::{Date, Plan, PlanContext, PlanRequest, SkipReason, calendar, plan};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -165,7 +165,7 @@ pub fn PlanPage() -> impl IntoView {
     let planned = Memo::new(move |_| {
         let ctx = context.get().unwrap_or_else(|| PlanContext {
             today,
-            max_simulation_days: 30,
+            max_simulation_days: DEFAULT_MAX_SIMULATION_DAYS,
             models: if models.get().is_empty() {
                 vec![ModelInfo {
                     signature: "any model".into(),
@@ -230,7 +230,7 @@ pub fn PlanPage() -> impl IntoView {
                         })
                     }
                 };
-                let kind = if matches!(m.provider.as_str(), "buy_and_hold" | "equal_weight") { "baseline" } else { m.provider.as_str() }.to_owned();
+                let kind = if m.provider.is_baseline() { "baseline" } else { m.provider.as_str() }.to_owned();
                 view! {
                     <label class="model-choice">
                         <input type="checkbox" prop:checked=checked on:change=toggle data-model=signature/>

@@ -2,6 +2,7 @@
 //! a portfolio value chart (one line per model, the baseline dashed, values on hover).
 
 use ai_trader_core::api::{JobsResponse, ModelRangeResult, ResultItem, ResultsResponse};
+use ai_trader_core::ledger::daily_change;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -120,7 +121,7 @@ fn daily(ranges: &[ModelRangeResult]) -> impl IntoView + use<> {
                 .map(|d| match r.daily_portfolio_values.iter().find(|v| v.date.to_string() == *d) {
                     None => view! { <td class="muted">"—"</td> }.into_any(),
                     Some(v) => {
-                        let pnl = v.portfolio_value - previous;
+                        let pnl = daily_change(previous, v.portfolio_value).daily_profit;
                         previous = v.portfolio_value;
                         let class = if pnl >= 0.0 { "gain" } else { "loss" };
                         view! {

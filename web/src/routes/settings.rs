@@ -24,18 +24,8 @@ pub fn SettingsPage() -> impl IntoView {
             <p id="connection">{move || match connection.0.get() {
                 None => "Checking…".to_owned(),
                 Some(None) => format!("Cannot reach {}", api::server_url()),
-                Some(Some(h)) => format!("Connected to {} — {} mode, database {}", api::server_url(), h.deployment.deployment_mode_name(), h.database),
+                Some(Some(h)) => format!("Connected to {} — {} mode, database {}", api::server_url(), h.deployment.deployment_mode, h.database),
             }}</p>
         </section>
-    }
-}
-
-trait ModeName {
-    fn deployment_mode_name(&self) -> &'static str;
-}
-
-impl ModeName for ai_trader_core::api::DeploymentInfo {
-    fn deployment_mode_name(&self) -> &'static str {
-        if self.is_dev_mode { "DEV" } else { "PROD" }
     }
 }

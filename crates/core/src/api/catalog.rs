@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DeploymentInfo, Timestamp};
+use super::{DeploymentInfo, Provider, Timestamp};
 use crate::Date;
 use crate::market::IncompleteDay;
 
@@ -18,8 +18,8 @@ pub struct ModelSummary {
     pub signature: String,
     /// Runs when a request names no models.
     pub enabled: bool,
-    /// `openai`, `mock`, `buy_and_hold` or `equal_weight`.
-    pub provider: String,
+    /// The provider that runs the model in this deployment (in DEV, LLM models run on the mock).
+    pub provider: Provider,
     /// The endpoint (no key), for OpenAI-compatible models.
     pub openai_base_url: Option<String>,
     /// Whether a key is configured (the key itself is never shown).

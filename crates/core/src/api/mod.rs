@@ -11,7 +11,7 @@ mod reasoning;
 mod results;
 
 pub use catalog::{CoverageResponse, HealthResponse, ModelSummary, ModelsResponse, SymbolCoverage};
-pub use common::{DeploymentInfo, DeploymentMode, ErrorResponse, Timestamp, TokenUsage};
+pub use common::{DeploymentInfo, DeploymentMode, ErrorResponse, Provider, Timestamp, TokenUsage};
 pub use jobs::{
     CancelResponse, JobDetail, JobStatusResponse, JobSummary, JobsQuery, JobsResponse,
     PlanContextQuery, TriggerRequest, TriggerResponse, trigger_message,

@@ -18,8 +18,8 @@ pub struct ReasoningQuery {
     /// Only this model.
     #[serde(default)]
     pub model: Option<String>,
-    /// Include every message.
-    #[serde(default)]
+    /// Include every message (`true`/`false`, also `1`/`0`, `yes`/`no`, `on`/`off`).
+    #[serde(default, deserialize_with = "super::common::lenient_bool")]
     pub include_full_conversation: bool,
 }
 
@@ -36,6 +36,26 @@ pub enum Role {
     Assistant,
     /// A tool result.
     Tool,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Self; 4] = [Self::System, Self::User, Self::Assistant, Self::Tool];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::System => "system",
+            Self::User => "user",
+            Self::Assistant => "assistant",
+            Self::Tool => "tool",
+        }
+    }
+
+    /// Parses a wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == s)
+    }
 }
 
 /// A tool call the model made.

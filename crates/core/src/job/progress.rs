@@ -44,9 +44,14 @@ impl Progress {
         }
     }
 
+    /// Model-days that have ended: completed, failed or skipped.
+    pub fn done(&self) -> u32 {
+        self.completed + self.failed + self.skipped
+    }
+
     /// Every model-day is completed, failed or skipped.
     pub fn all_terminal(&self) -> bool {
-        self.completed + self.failed + self.skipped == self.total_model_days
+        self.done() == self.total_model_days
     }
 }
 

@@ -24,6 +24,13 @@ impl Side {
             Self::Sell => "sell",
         }
     }
+
+    /// Parses `buy` or `sell`.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Buy, Self::Sell]
+            .into_iter()
+            .find(|side| side.as_str() == s)
+    }
 }
 
 /// An executed trade.

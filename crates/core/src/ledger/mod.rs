@@ -5,12 +5,14 @@
 //! value is cash + Σ shares × that day's close, a held symbol without a close that day being
 //! valued at its latest earlier close (and flagged).
 
+mod day;
 mod daybook;
 mod error;
 mod fees;
 mod position;
 mod valuation;
 
+pub use day::{DayClose, DayOpening, close_day, positions_after_fills, value_at_open};
 pub use daybook::{DayBook, Fill, Side};
 pub use error::{TradeError, ValuationError};
 pub use fees::Fees;

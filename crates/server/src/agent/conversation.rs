@@ -2,15 +2,24 @@
 
 use ai_trader_core::api::{ConversationMessage, Role, ToolCallRecord};
 
-use crate::clock;
+use crate::clock::Clock;
 
 /// A session's conversation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Conversation {
     messages: Vec<ConversationMessage>,
+    clock: Clock,
 }
 
 impl Conversation {
+    /// An empty conversation whose messages `clock` stamps.
+    pub fn new(clock: Clock) -> Self {
+        Self {
+            messages: Vec::new(),
+            clock,
+        }
+    }
+
     fn push(&mut self, role: Role, content: String) -> &mut ConversationMessage {
         let message_index = self.messages.len() as u32;
         self.messages.push(ConversationMessage {
@@ -22,7 +31,7 @@ impl Conversation {
             tool_input: None,
             tool_call_id: None,
             tool_calls: Vec::new(),
-            timestamp: clock::timestamp(),
+            timestamp: self.clock.timestamp(),
         });
         self.messages.last_mut().expect("just pushed")
     }

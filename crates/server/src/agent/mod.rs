@@ -44,8 +44,11 @@ pub struct AgentOutcome {
 
 /// A model-day that could not be run to the end.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct AgentError(pub String);
+pub enum AgentError {
+    /// The model's provider failed for good (after its retries).
+    #[error(transparent)]
+    Provider(#[from] openai::ProviderError),
+}
 
 /// A boxed future, so agents are object-safe.
 pub type AgentFuture<'a> =
@@ -89,26 +92,24 @@ pub fn openai_agent(
     openai::OpenAiAgent::new(client, model.basemodel.clone())
 }
 
-/// Builds the agents of a configuration. In DEV mode every model uses the mock.
-pub fn build_agents(config: &FileConfig, settings: &Settings) -> Result<Agents, String> {
-    let dev_mode = settings.mode == ai_trader_core::api::DeploymentMode::Dev;
+/// Builds the agent of every configured model, each on the provider that runs it in this
+/// deployment (in DEV, LLM models run on the mock).
+pub fn build_agents(config: &FileConfig, settings: &Settings) -> Agents {
     let mut agents: Agents = HashMap::new();
     for model in &config.models {
-        let agent: Arc<dyn Agent> = match (dev_mode, model.provider()) {
-            (_, Provider::BuyAndHold) => {
+        let agent: Arc<dyn Agent> = match model.provider().effective(settings.mode) {
+            Provider::BuyAndHold => {
                 Arc::new(BuyAndHold::new(model.symbol.clone().unwrap_or_else(|| {
                     ai_trader_core::universe::BENCHMARK.to_owned()
                 })))
             }
-            (_, Provider::EqualWeight) => Arc::new(EqualWeight),
-            (true, _) | (_, Provider::Mock) => Arc::new(MockAgent::new(
-                std::time::Duration::from_millis(model.latency_ms.unwrap_or(0)),
-            )),
-            (false, Provider::Openai) => {
-                Arc::new(openai_agent(model, &config.agent_config, settings))
-            }
+            Provider::EqualWeight => Arc::new(EqualWeight),
+            Provider::Mock => Arc::new(MockAgent::new(std::time::Duration::from_millis(
+                model.latency_ms.unwrap_or(0),
+            ))),
+            Provider::Openai => Arc::new(openai_agent(model, &config.agent_config, settings)),
         };
         agents.insert(model.signature.clone(), agent);
     }
-    Ok(agents)
+    agents
 }

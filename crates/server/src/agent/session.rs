@@ -8,7 +8,7 @@ use ai_trader_core::ledger::{DayBook, Fill};
 use serde_json::Value;
 
 use super::{Conversation, ToolBox};
-use crate::clock;
+use crate::clock::Clock;
 use crate::market::MarketData;
 
 /// Who trades when, passed explicitly to every tool: nothing global, nothing the model can
@@ -25,6 +25,8 @@ pub struct TradingContext {
     pub date: Date,
     /// Steps the agent may take.
     pub max_steps: u32,
+    /// Stamps messages and trades.
+    pub clock: Clock,
 }
 
 /// A model-day being traded.
@@ -49,8 +51,8 @@ impl Session {
     ) -> Self {
         Self {
             tools: ToolBox::new(context.date, market, book).with_search(search),
+            conversation: Conversation::new(context.clock),
             context,
-            conversation: Conversation::default(),
             fill_times: Vec::new(),
             next_call: 0,
         }
@@ -85,7 +87,7 @@ impl Session {
                 ))),
             };
             for _ in fills_before..self.tools.book().fills().len() {
-                self.fill_times.push(clock::timestamp());
+                self.fill_times.push(self.context.clock.timestamp());
             }
             let value = result.unwrap_or_else(|e| e.to_json());
             self.conversation.tool(call, value.to_string());

@@ -7,31 +7,21 @@ use axum::Json;
 use axum::extract::State;
 
 use crate::app::AppState;
-use crate::clock;
-use crate::config::Provider;
-use crate::worker::blocking;
 
 pub(super) async fn models(State(state): State<Arc<AppState>>) -> Json<ModelsResponse> {
-    let dev = state.deployment().is_dev_mode;
     let models = state
         .config
         .models
         .iter()
-        .map(|m| {
-            // In DEV every LLM model runs on the mock: say so rather than pretend.
-            let provider = match m.provider() {
-                Provider::Openai if dev => Provider::Mock,
-                other => other,
-            };
-            ModelSummary {
-                name: m.name.clone(),
-                basemodel: m.basemodel.clone(),
-                signature: m.signature.clone(),
-                enabled: m.enabled,
-                provider: provider.as_str().to_owned(),
-                openai_base_url: m.openai_base_url.clone(),
-                has_api_key: m.openai_api_key.as_ref().is_some_and(|k| !k.is_empty()),
-            }
+        .map(|m| ModelSummary {
+            name: m.name.clone(),
+            basemodel: m.basemodel.clone(),
+            signature: m.signature.clone(),
+            enabled: m.enabled,
+            // What really runs: in DEV an LLM model says "mock" rather than pretend.
+            provider: m.provider().effective(state.settings.mode),
+            openai_base_url: m.openai_base_url.clone(),
+            has_api_key: m.openai_api_key.as_ref().is_some_and(|k| !k.is_empty()),
         })
         .collect();
     Json(ModelsResponse {
@@ -58,8 +48,7 @@ pub(super) async fn coverage(State(state): State<Arc<AppState>>) -> Json<Coverag
 }
 
 pub(super) async fn health(State(state): State<Arc<AppState>>) -> Json<HealthResponse> {
-    let store = state.store.clone();
-    let connected = blocking(move || Ok(store.ping())).await.unwrap_or(false);
+    let connected = state.db.ping().await;
     Json(HealthResponse {
         status: if connected { "healthy" } else { "unhealthy" }.to_owned(),
         database: if connected {
@@ -68,7 +57,7 @@ pub(super) async fn health(State(state): State<Arc<AppState>>) -> Json<HealthRes
             "disconnected"
         }
         .to_owned(),
-        timestamp: clock::timestamp(),
+        timestamp: state.clock.timestamp(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         synthetic_market_data: state.market().is_synthetic(),
         deployment: state.deployment(),

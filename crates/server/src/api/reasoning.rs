@@ -3,44 +3,21 @@
 use std::sync::Arc;
 
 use ai_trader_core::Date;
-use ai_trader_core::api::{ReasoningPosition, ReasoningResponse, ReasoningSession};
-use ai_trader_core::ledger::Side;
+use ai_trader_core::api::{ReasoningPosition, ReasoningQuery, ReasoningResponse, ReasoningSession};
+use ai_trader_core::ledger::{Position, positions_after_fills, value_at_open};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
-use serde::Deserialize;
 
 use super::{AppError, AppQuery};
 use crate::app::AppState;
-use crate::store::DayFilter;
-use crate::worker::blocking;
-
-#[derive(Deserialize)]
-pub(super) struct Query {
-    job_id: Option<String>,
-    date: Option<String>,
-    model: Option<String>,
-    include_full_conversation: Option<String>,
-}
-
-/// The reference's lenient booleans.
-fn flag(value: Option<&str>) -> Result<bool, AppError> {
-    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
-        None | Some("") => Ok(false),
-        Some("true" | "1" | "yes" | "on") => Ok(true),
-        Some("false" | "0" | "no" | "off") => Ok(false),
-        Some(other) => Err(AppError::Rejected(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("include_full_conversation must be true or false (got {other:?})"),
-        )),
-    }
-}
+use crate::market::MarketData;
+use crate::store::{DayFilter, DayRow, Store, StoreError};
 
 pub(super) async fn reasoning(
     State(state): State<Arc<AppState>>,
-    AppQuery(query): AppQuery<Query>,
+    AppQuery(query): AppQuery<ReasoningQuery>,
 ) -> Result<Json<ReasoningResponse>, AppError> {
-    let full = flag(query.include_full_conversation.as_deref())?;
+    let full = query.include_full_conversation;
     let date = match query.date.as_deref().filter(|d| !d.is_empty()) {
         None => None,
         Some(text) => Some(Date::parse(text).map_err(|e| AppError::BadRequest(e.to_string()))?),
@@ -52,71 +29,17 @@ pub(super) async fn reasoning(
         end: date,
         current_only: false,
     };
-    let store = state.store.clone();
     let market = state.market();
-    let sessions = blocking(move || {
-        let mut rows = store.trading_days(&filter)?;
-        rows.sort_by(|a, b| (a.date, &a.model, a.id).cmp(&(b.date, &b.model, b.id)));
-        rows.into_iter()
-            .map(|row| {
-                let actions = store.day_actions(row.id)?;
-                // Walk the day forward from its starting holdings to value the book after each trade.
-                let mut holdings = store.day_holdings(row.id)?;
-                for a in actions.iter().rev() {
-                    let held = holdings.entry(a.symbol.clone()).or_default();
-                    *held = match a.side {
-                        Side::Buy => held.saturating_sub(a.quantity),
-                        Side::Sell => *held + a.quantity,
-                    };
-                }
-                let positions = actions
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| {
-                        let held = holdings.entry(a.symbol.clone()).or_default();
-                        *held = match a.side {
-                            Side::Buy => *held + a.quantity,
-                            Side::Sell => held.saturating_sub(a.quantity),
-                        };
-                        let value: f64 = holdings
-                            .iter()
-                            .map(|(s, q)| {
-                                *q as f64 * market.bar(s, row.date).map_or(0.0, |b| b.open)
-                            })
-                            .sum();
-                        ReasoningPosition {
-                            action_id: i as u32 + 1,
-                            action_type: Some(a.side.as_str().to_owned()),
-                            symbol: Some(a.symbol.clone()),
-                            amount: Some(a.quantity),
-                            price: Some(a.price),
-                            cash_after: a.cash_after,
-                            portfolio_value: a.cash_after + value,
-                        }
-                    })
-                    .collect();
-                let conversation = if full {
-                    Some(store.day_messages(row.id)?)
-                } else {
-                    None
-                };
-                Ok(ReasoningSession {
-                    session_id: row.id,
-                    job_id: row.job_id,
-                    date: row.date,
-                    model: row.model,
-                    session_summary: row.reasoning_summary,
-                    started_at: row.started_at,
-                    completed_at: row.completed_at,
-                    total_messages: Some(row.total_messages),
-                    positions,
-                    conversation,
-                    token_usage: row.usage,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await?;
+    let sessions = state
+        .db
+        .call(move |store| {
+            let mut rows = store.trading_days(&filter)?;
+            rows.sort_by(|a, b| (a.date, &a.model, a.id).cmp(&(b.date, &b.model, b.id)));
+            rows.into_iter()
+                .map(|row| session(store, &market, row, full))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
     if sessions.is_empty() {
         return Err(AppError::NotFound(
             "No trading sessions found matching the provided filters".into(),
@@ -127,4 +50,65 @@ pub(super) async fn reasoning(
         sessions,
         deployment: state.deployment(),
     }))
+}
+
+/// One trading session: the position after each trade (replayed by the core ledger from the
+/// day's starting position, valued at the day's open), and the conversation when asked.
+fn session(
+    store: &dyn Store,
+    market: &MarketData,
+    row: DayRow,
+    full: bool,
+) -> Result<ReasoningSession, StoreError> {
+    let actions = store.day_actions(row.id)?;
+    let start = Position {
+        cash: row.starting_cash,
+        holdings: store
+            .previous_day(&row.model, row.date)?
+            .map(|p| p.holdings)
+            .unwrap_or_default(),
+    };
+    let fills: Vec<_> = actions.into_iter().map(|a| a.fill).collect();
+    let after = positions_after_fills(&start, &fills);
+    let positions = fills
+        .iter()
+        .zip(&after)
+        .enumerate()
+        .map(|(i, (fill, position))| {
+            let portfolio_value = value_at_open(
+                position,
+                row.date,
+                |s| market.bar(s, row.date).map(|b| b.open),
+                |s| market.latest_close(s, row.date),
+            )
+            .map_err(|e| StoreError::Corrupt(format!("session {}: {e}", row.id)))?;
+            Ok(ReasoningPosition {
+                action_id: i as u32 + 1,
+                action_type: Some(fill.side.as_str().to_owned()),
+                symbol: Some(fill.symbol.clone()),
+                amount: Some(fill.quantity),
+                price: Some(fill.price),
+                cash_after: fill.cash_after,
+                portfolio_value,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let conversation = if full {
+        Some(store.day_messages(row.id)?)
+    } else {
+        None
+    };
+    Ok(ReasoningSession {
+        session_id: row.id,
+        job_id: row.job_id,
+        date: row.date,
+        model: row.model,
+        session_summary: row.reasoning_summary,
+        started_at: row.started_at,
+        completed_at: row.completed_at,
+        total_messages: Some(row.total_messages),
+        positions,
+        conversation,
+        token_usage: row.usage,
+    })
 }

@@ -18,9 +18,7 @@ use axum::http::StatusCode;
 
 use super::{AppError, AppQuery};
 use crate::app::AppState;
-use crate::clock;
 use crate::store::{DayFilter, DayRow, Store, StoreError};
-use crate::worker::blocking;
 
 fn strict_date(text: &str) -> Result<Date, AppError> {
     Date::parse(text)
@@ -74,7 +72,11 @@ pub(super) async fn results(
             "Parameter 'date' has been removed. Use 'start_date' and/or 'end_date' instead.".into(),
         ));
     }
-    let (start, end) = resolve_dates(&query, state.settings.results_lookback_days, clock::today())?;
+    let (start, end) = resolve_dates(
+        &query,
+        state.settings.results_lookback_days,
+        state.clock.today(),
+    )?;
     let filter = DayFilter {
         job_id: query.job_id.clone().filter(|j| !j.is_empty()),
         model: query.model.clone().filter(|m| !m.is_empty()),
@@ -83,23 +85,22 @@ pub(super) async fn results(
         // A job's own days are shown even when a later run superseded them.
         current_only: query.job_id.as_deref().is_none_or(str::is_empty),
     };
-    let store = state.store.clone();
     let market = state.market();
     let initial_cash = state.config.agent_config.initial_cash;
     let level = query.reasoning;
-    let results = blocking(move || {
-        let rows = store.trading_days(&filter)?;
-        if start == end {
-            rows.iter()
-                .map(|row| {
-                    day_result(store.as_ref(), row, level).map(|d| ResultItem::Day(Box::new(d)))
-                })
-                .collect()
-        } else {
-            range_results(store.as_ref(), &market, &rows, initial_cash)
-        }
-    })
-    .await?;
+    let results = state
+        .db
+        .call(move |store| {
+            let rows = store.trading_days(&filter)?;
+            if start == end {
+                rows.iter()
+                    .map(|row| day_result(store, row, level).map(|d| ResultItem::Day(Box::new(d))))
+                    .collect()
+            } else {
+                range_results(store, &market, &rows, initial_cash)
+            }
+        })
+        .await?;
     if results.is_empty() {
         return Err(AppError::NotFound(
             "No trading data found for the specified filters".into(),
@@ -125,10 +126,10 @@ fn day_result(
         .day_actions(row.id)?
         .into_iter()
         .map(|a| TradeRecord {
-            action_type: a.side,
-            symbol: a.symbol,
-            quantity: a.quantity,
-            price: a.price,
+            action_type: a.fill.side,
+            symbol: a.fill.symbol,
+            quantity: a.fill.quantity,
+            price: a.fill.price,
             created_at: a.created_at,
         })
         .collect();
@@ -187,7 +188,7 @@ fn range_results(
         let mut trades = 0;
         for day in &days {
             for action in store.day_actions(day.id)? {
-                traded_value += action.quantity as f64 * action.price;
+                traded_value += action.fill.notional();
                 trades += 1;
             }
         }

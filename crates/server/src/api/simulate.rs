@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use ai_trader_core::api::{
-    CancelResponse, JobDetail, JobStatusResponse, JobSummary, JobsQuery, JobsResponse,
-    PlanContextQuery, TriggerRequest, TriggerResponse, trigger_message,
+    CancelResponse, JobStatusResponse, JobsQuery, JobsResponse, PlanContextQuery, TriggerRequest,
+    TriggerResponse, trigger_message,
 };
 use ai_trader_core::{Date, JobStatus, Plan, PlanContext, plan};
 use axum::Json;
@@ -13,37 +13,13 @@ use axum::extract::{Path, State};
 
 use super::{AppError, AppJson, AppQuery};
 use crate::app::AppState;
-use crate::clock;
-use crate::store::{JobRecord, NewJob};
-use crate::worker::blocking;
+use crate::store::JobRecord;
 
 pub(super) async fn trigger(
     State(state): State<Arc<AppState>>,
     AppJson(request): AppJson<TriggerRequest>,
 ) -> Result<Json<TriggerResponse>, AppError> {
-    let job = NewJob {
-        job_id: uuid::Uuid::new_v4().to_string(),
-        created_at: clock::timestamp(),
-        request_json: serde_json::to_string(&request).unwrap_or_default(),
-    };
-    let job_id = job.job_id.clone();
-    let planner_state = state.clone();
-    let store = state.store.clone();
-    let planned = blocking(move || {
-        store.create_job(&job, &mut |snapshot| {
-            plan(
-                &request,
-                &planner_state.plan_context(snapshot.clone(), None),
-            )
-        })
-    })
-    .await??;
-    tracing::info!(
-        job_id,
-        run = planned.totals.run,
-        skipped = planned.totals.skipped,
-        "job created"
-    );
+    let (job_id, planned) = state.create_job(request).await??;
     state.worker.spawn(job_id.clone());
     Ok(Json(TriggerResponse {
         job_id,
@@ -59,8 +35,7 @@ pub(super) async fn preview(
     State(state): State<Arc<AppState>>,
     AppJson(request): AppJson<TriggerRequest>,
 ) -> Result<Json<Plan>, AppError> {
-    let store = state.store.clone();
-    let snapshot = blocking(move || store.planning_state()).await?;
+    let snapshot = state.db.planning_state().await?;
     Ok(Json(plan(&request, &state.plan_context(snapshot, None))?))
 }
 
@@ -77,7 +52,8 @@ pub(super) async fn plan_context(
     State(state): State<Arc<AppState>>,
     AppQuery(query): AppQuery<PlanContextQuery>,
 ) -> Result<Json<PlanContext>, AppError> {
-    let end = query_date("end_date", query.end_date.as_deref())?.unwrap_or_else(clock::today);
+    let end =
+        query_date("end_date", query.end_date.as_deref())?.unwrap_or_else(|| state.clock.today());
     let start = query_date("start_date", query.start_date.as_deref())?
         .unwrap_or_else(|| end.add_days(-i64::from(state.settings.max_simulation_days)));
     if start > end {
@@ -85,8 +61,7 @@ pub(super) async fn plan_context(
             "start_date ({start}) must be <= end_date ({end})"
         )));
     }
-    let store = state.store.clone();
-    let mut snapshot = blocking(move || store.planning_state()).await?;
+    let mut snapshot = state.db.planning_state().await?;
     if let Some(models) = query.models.as_deref().filter(|m| !m.trim().is_empty()) {
         let wanted: Vec<&str> = models.split(',').map(str::trim).collect();
         snapshot
@@ -101,11 +76,7 @@ fn not_found(job_id: &str) -> AppError {
 }
 
 async fn load_job(state: &AppState, job_id: &str) -> Result<JobRecord, AppError> {
-    let store = state.store.clone();
-    let id = job_id.to_owned();
-    blocking(move || store.job(&id))
-        .await?
-        .ok_or_else(|| not_found(job_id))
+    state.db.job(job_id).await?.ok_or_else(|| not_found(job_id))
 }
 
 pub(super) async fn status(
@@ -113,9 +84,7 @@ pub(super) async fn status(
     Path(job_id): Path<String>,
 ) -> Result<Json<JobStatusResponse>, AppError> {
     let job = load_job(&state, &job_id).await?;
-    let store = state.store.clone();
-    let id = job_id.clone();
-    let details = blocking(move || store.details(&id)).await?;
+    let details = state.db.details(&job_id).await?;
     Ok(Json(JobStatusResponse {
         job_id: job.job_id,
         status: job.status,
@@ -127,19 +96,7 @@ pub(super) async fn status(
         completed_at: job.completed_at,
         total_duration_seconds: job.total_duration_seconds,
         error: job.error,
-        details: details
-            .into_iter()
-            .map(|d| JobDetail {
-                date: d.date,
-                model: d.model,
-                status: d.status,
-                error: d.error,
-                skip_reason: d.skip_reason,
-                started_at: d.started_at,
-                completed_at: d.completed_at,
-                duration_seconds: d.duration_seconds,
-            })
-            .collect(),
+        details,
         warnings: Some(job.warnings),
         token_usage: job.token_usage,
         deployment: state.deployment(),
@@ -161,25 +118,9 @@ pub(super) async fn jobs(
         )));
     }
     let offset = query.offset.unwrap_or(0);
-    let store = state.store.clone();
-    let (jobs, total) = blocking(move || store.list_jobs(query.status, limit, offset)).await?;
+    let (jobs, total) = state.db.list_jobs(query.status, limit, offset).await?;
     Ok(Json(JobsResponse {
-        jobs: jobs
-            .into_iter()
-            .map(|j| JobSummary {
-                start_date: j.date_range.first().copied().unwrap_or_default(),
-                end_date: j.date_range.last().copied().unwrap_or_default(),
-                job_id: j.job_id,
-                status: j.status,
-                models: j.models,
-                progress: j.progress,
-                created_at: j.created_at,
-                started_at: j.started_at,
-                completed_at: j.completed_at,
-                total_duration_seconds: j.total_duration_seconds,
-                error: j.error,
-            })
-            .collect(),
+        jobs: jobs.into_iter().map(JobRecord::summary).collect(),
         total,
         limit,
         offset,
@@ -190,9 +131,9 @@ pub(super) async fn cancel(
     State(state): State<Arc<AppState>>,
     Path(job_id): Path<String>,
 ) -> Result<Json<CancelResponse>, AppError> {
-    let store = state.store.clone();
-    let id = job_id.clone();
-    let outcome = blocking(move || store.cancel_job(&id))
+    let outcome = state
+        .db
+        .cancel_job(&job_id)
         .await?
         .ok_or_else(|| not_found(&job_id))?;
     if outcome.already_terminal {

@@ -35,6 +35,7 @@ fn settings(dir: &std::path::Path) -> Settings {
         alphavantage_retry_base_ms: 1000,
         alphavantage_timeout_seconds: 30,
         ui_dir: None,
+        today: None,
     }
 }
 

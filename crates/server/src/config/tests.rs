@@ -1,4 +1,7 @@
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use ai_trader_core::api::DeploymentMode;
 
 use super::*;
 

@@ -1,19 +1,26 @@
-//! Persistence behind a trait, so that handlers and the worker do not know the database. The
-//! SQLite implementation is the default; a PostgreSQL one can be added beside it.
+//! Persistence behind traits, so that handlers and the worker do not know the database. The
+//! traits are split by concern (jobs and their details, trading days and results, prices and
+//! their coverage) so that a second backend can implement them piece by piece; [`Store`] is
+//! all three. The SQLite implementation is the default.
 //!
-//! Every method is blocking: async callers run them on the blocking pool (see `AppState::db`).
+//! The trait methods block; async code calls them through [`Db`], which runs them on the
+//! blocking pool.
 
+mod db;
 mod records;
 pub mod sqlite;
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
+use ai_trader_core::api::{ConversationMessage, JobDetail};
 use ai_trader_core::job::TransitionError;
 use ai_trader_core::planner::{ActiveJob, ModelHistory};
 use ai_trader_core::{Date, JobStatus, Plan, PlanError};
 
+pub use db::Db;
 pub use records::{
-    ActionRow, CancelOutcome, CompletedDay, DayFilter, DayRow, DetailRecord, JobRecord, NewJob,
+    ActionRow, CancelOutcome, CompletedDay, DayActivity, DayFilter, DayRow, JobRecord, NewJob,
     PreviousDay,
 };
 
@@ -31,6 +38,20 @@ pub enum StoreError {
     /// Stored data that cannot be read back.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),
+    /// A row the operation needs does not exist.
+    #[error("{0} does not exist")]
+    Missing(String),
+    /// The database's folder cannot be created.
+    #[error("cannot create {path}: {source}")]
+    Io {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The blocking task running the call panicked or was cancelled.
+    #[error("the database task stopped: {0}")]
+    Task(#[from] tokio::task::JoinError),
 }
 
 /// What the planner needs from the store, read in one consistent snapshot.
@@ -42,14 +63,12 @@ pub struct PlanningState {
     pub active_jobs: Vec<ActiveJob>,
 }
 
-/// The planner run inside [`Store::create_job`]'s transaction.
+/// The planner run inside [`JobStore::create_job`]'s transaction.
 pub type PlanFn<'a> = dyn FnMut(&PlanningState) -> Result<Plan, PlanError> + 'a;
 
-/// Everything the server stores.
-pub trait Store: Send + Sync + 'static {
-    /// Whether the database answers.
-    fn ping(&self) -> bool;
-
+/// Jobs and their model-days (details). Every status change is checked by the core state
+/// machine against the row's actual status.
+pub trait JobStore {
     /// The planning state (history and active jobs).
     fn planning_state(&self) -> Result<PlanningState, StoreError>;
 
@@ -65,7 +84,7 @@ pub trait Store: Send + Sync + 'static {
     fn job(&self, job_id: &str) -> Result<Option<JobRecord>, StoreError>;
 
     /// A job's details, ordered by date then model.
-    fn details(&self, job_id: &str) -> Result<Vec<DetailRecord>, StoreError>;
+    fn details(&self, job_id: &str) -> Result<Vec<JobDetail>, StoreError>;
 
     /// Jobs newest first, and how many match.
     fn list_jobs(
@@ -74,9 +93,6 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
         offset: u32,
     ) -> Result<(Vec<JobRecord>, u32), StoreError>;
-
-    /// Ids of jobs in `pending`, `downloading_data` or `running`.
-    fn active_job_ids(&self) -> Result<Vec<String>, StoreError>;
 
     /// Moves a job to `to` through the state machine; returns the new status.
     fn set_job_status(
@@ -98,11 +114,6 @@ pub trait Store: Send + Sync + 'static {
         error: &str,
     ) -> Result<(), StoreError>;
 
-    /// Commits a finished model-day in one transaction: its trading day, holdings, trades,
-    /// conversation and usage, the supersession of the model's later days from other jobs, and
-    /// the detail's `completed` status.
-    fn commit_day(&self, day: &CompletedDay) -> Result<(), StoreError>;
-
     /// Sets the final status when every detail is terminal; returns it.
     fn finish_job_if_done(&self, job_id: &str) -> Result<Option<JobStatus>, StoreError>;
 
@@ -113,6 +124,20 @@ pub trait Store: Send + Sync + 'static {
     /// back to pending and their ids are returned to be run again; otherwise they end as in the
     /// reference (`partial`/`failed`).
     fn recover_interrupted(&self, resume: bool) -> Result<Vec<String>, StoreError>;
+
+    /// Adds warnings to a job.
+    fn append_warnings(&self, job_id: &str, warnings: &[String]) -> Result<(), StoreError>;
+
+    /// Skips a job's pending model-days on `date` (prices still missing after a download).
+    fn skip_pending_on(&self, job_id: &str, date: Date, message: &str) -> Result<u32, StoreError>;
+}
+
+/// Trading days: their commit, the cross-job previous day, and the reads of results.
+pub trait DayStore {
+    /// Commits a finished model-day in one transaction: its trading day, holdings, trades,
+    /// conversation and usage, the supersession of the model's later days from other jobs, and
+    /// the detail's `completed` status.
+    fn commit_day(&self, day: &CompletedDay) -> Result<(), StoreError>;
 
     /// The model's latest current trading day before `date`, across jobs.
     fn previous_day(&self, model: &str, date: Date) -> Result<Option<PreviousDay>, StoreError>;
@@ -127,10 +152,7 @@ pub trait Store: Send + Sync + 'static {
     fn day_actions(&self, day_id: i64) -> Result<Vec<ActionRow>, StoreError>;
 
     /// A trading day's conversation in order.
-    fn day_messages(
-        &self,
-        day_id: i64,
-    ) -> Result<Vec<ai_trader_core::api::ConversationMessage>, StoreError>;
+    fn day_messages(&self, day_id: i64) -> Result<Vec<ConversationMessage>, StoreError>;
 
     /// Stores an imported run as a completed job of `model` with these days, in one
     /// transaction. Refused (`Ok(Err(reason))`) when the model has current days on or after the
@@ -141,7 +163,10 @@ pub trait Store: Send + Sync + 'static {
         model: &str,
         days: &[CompletedDay],
     ) -> Result<Result<(), String>, StoreError>;
+}
 
+/// Prices and what downloads covered.
+pub trait PriceStore {
     /// Inserts or replaces prices; returns how many rows were written.
     fn insert_prices(
         &self,
@@ -163,10 +188,10 @@ pub trait Store: Send + Sync + 'static {
         start: Date,
         end: Date,
     ) -> Result<(), StoreError>;
+}
 
-    /// Adds warnings to a job.
-    fn append_warnings(&self, job_id: &str, warnings: &[String]) -> Result<(), StoreError>;
-
-    /// Skips a job's pending model-days on `date` (prices still missing after a download).
-    fn skip_pending_on(&self, job_id: &str, date: Date, message: &str) -> Result<u32, StoreError>;
+/// Everything the server stores.
+pub trait Store: JobStore + DayStore + PriceStore + Send + Sync + 'static {
+    /// Whether the database answers.
+    fn ping(&self) -> bool;
 }

@@ -2,9 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use ai_trader_core::api::{ConversationMessage, TokenUsage};
-use ai_trader_core::ledger::{CarriedPrice, Fill};
-use ai_trader_core::{Date, DetailStatus, JobStatus, Progress, SkipReason};
+use ai_trader_core::api::{ConversationMessage, JobSummary, TokenUsage};
+use ai_trader_core::ledger::{
+    CarriedPrice, DayOpening, Fill, Position, Quote, ValuationError, close_day,
+};
+use ai_trader_core::{Date, JobStatus, Progress};
 
 /// A job about to be created.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +44,8 @@ pub struct JobRecord {
     pub error: Option<String>,
     /// Warnings stored at creation.
     pub warnings: Vec<String>,
+    /// Trading days whose missing prices are downloaded before the job runs (from its plan).
+    pub download_dates: Vec<Date>,
     /// A user asked to cancel it.
     pub cancel_requested: bool,
     /// Counts per detail status.
@@ -50,25 +54,23 @@ pub struct JobRecord {
     pub token_usage: TokenUsage,
 }
 
-/// A stored model-day of a job.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DetailRecord {
-    /// The date.
-    pub date: Date,
-    /// The model.
-    pub model: String,
-    /// Its status.
-    pub status: DetailStatus,
-    /// Why skipped.
-    pub skip_reason: Option<SkipReason>,
-    /// Failure or skip text.
-    pub error: Option<String>,
-    /// Start.
-    pub started_at: Option<String>,
-    /// End.
-    pub completed_at: Option<String>,
-    /// Run time.
-    pub duration_seconds: Option<f64>,
+impl JobRecord {
+    /// The job as `GET /simulate/jobs` lists it.
+    pub fn summary(self) -> JobSummary {
+        JobSummary {
+            start_date: self.date_range.first().copied().unwrap_or_default(),
+            end_date: self.date_range.last().copied().unwrap_or_default(),
+            job_id: self.job_id,
+            status: self.status,
+            models: self.models,
+            progress: self.progress,
+            created_at: self.created_at,
+            started_at: self.started_at,
+            completed_at: self.completed_at,
+            total_duration_seconds: self.total_duration_seconds,
+            error: self.error,
+        }
+    }
 }
 
 /// What a cancel did.
@@ -95,6 +97,42 @@ pub struct PreviousDay {
     pub ending_portfolio_value: f64,
     /// Ending holdings.
     pub holdings: BTreeMap<String, u64>,
+}
+
+impl PreviousDay {
+    /// The opening of a model's day after `previous` (none: its first day, all cash).
+    pub fn opening(previous: Option<Self>, initial_cash: f64) -> DayOpening {
+        match previous {
+            Some(p) => DayOpening::after(
+                p.date,
+                Position {
+                    cash: p.ending_cash,
+                    holdings: p.holdings,
+                },
+                p.ending_portfolio_value,
+            ),
+            None => DayOpening::first(initial_cash),
+        }
+    }
+}
+
+/// What happened during a model-day, before it is valued.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayActivity {
+    /// Trades with their times.
+    pub fills: Vec<(Fill, String)>,
+    /// The conversation.
+    pub messages: Vec<ConversationMessage>,
+    /// The session summary.
+    pub summary: String,
+    /// Tokens used.
+    pub usage: TokenUsage,
+    /// Session start.
+    pub started_at: String,
+    /// Session end.
+    pub completed_at: String,
+    /// Wall time.
+    pub duration_seconds: f64,
 }
 
 /// A finished model-day, ready to commit.
@@ -138,6 +176,41 @@ pub struct CompletedDay {
     pub completed_at: String,
     /// Wall time.
     pub duration_seconds: f64,
+}
+
+impl CompletedDay {
+    /// Closes the day of `model` in `job_id` on `date`: values the ending `position` at the
+    /// close (core ledger) against the day's `opening`.
+    pub fn close(
+        (job_id, model, date): (&str, &str, Date),
+        opening: &DayOpening,
+        position: Position,
+        activity: DayActivity,
+        latest_close: impl Fn(&str) -> Option<Quote>,
+    ) -> Result<Self, ValuationError> {
+        let close = close_day(opening, &position, date, latest_close)?;
+        Ok(Self {
+            job_id: job_id.to_owned(),
+            model: model.to_owned(),
+            date,
+            starting_cash: opening.position.cash,
+            starting_portfolio_value: opening.value,
+            daily_profit: close.change.daily_profit,
+            daily_return_pct: close.change.daily_return_pct,
+            ending_cash: position.cash,
+            ending_portfolio_value: close.valuation.portfolio_value,
+            holdings: position.holdings,
+            fills: activity.fills,
+            messages: activity.messages,
+            summary: activity.summary,
+            usage: activity.usage,
+            days_since_last_trading: opening.days_since_last_trading(date),
+            carried_prices: close.valuation.carried,
+            started_at: activity.started_at,
+            completed_at: activity.completed_at,
+            duration_seconds: activity.duration_seconds,
+        })
+    }
 }
 
 /// Which trading days to read.
@@ -200,21 +273,11 @@ pub struct DayRow {
     pub superseded: bool,
 }
 
-/// A stored trade.
+/// A stored trade: the ledger's fill and when it was made.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActionRow {
-    /// `buy` or `sell`.
-    pub side: ai_trader_core::ledger::Side,
-    /// Symbol.
-    pub symbol: String,
-    /// Shares.
-    pub quantity: u64,
-    /// Fill price.
-    pub price: f64,
-    /// Commission.
-    pub fee: f64,
-    /// Cash after.
-    pub cash_after: f64,
+    /// The fill.
+    pub fill: Fill,
     /// Time.
     pub created_at: String,
 }

@@ -1,27 +1,24 @@
-//! The job worker: dates in order; within a date, models in parallel (bounded); each model-day
-//! commits in one transaction; at most `MAX_CONCURRENT_JOBS` jobs run at once (others wait,
-//! `pending`). Status changes go through the store, which checks them with the core state
-//! machine.
+//! The job worker: each job reads its details once and runs them date by date; within a date,
+//! models in parallel (bounded by `MAX_PARALLEL_MODELS`); each model-day commits in one
+//! transaction; at most `MAX_CONCURRENT_JOBS` jobs run at once (others wait, `pending`). Status
+//! changes go through the store, which checks them with the core state machine.
 
-mod download;
 mod model_day;
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
+use ai_trader_core::market::DayData;
 use ai_trader_core::{Date, DetailStatus, JobStatus};
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 
 use crate::agent::{Agents, NewsSearch};
+use crate::clock::Clock;
 use crate::config::AgentConfig;
-use crate::market::MarketData;
-use crate::store::{Store, StoreError};
+use crate::market::{Downloader, SharedMarket};
+use crate::store::{Db, JobRecord, StoreError};
 
-pub use download::{DownloadReport, Downloader};
-pub use model_day::run_model_day;
-
-/// The market snapshot shared by the API and the worker; replaced after an import.
-pub type SharedMarket = Arc<RwLock<Arc<MarketData>>>;
+pub use model_day::ModelDayError;
 
 /// Runs jobs in the background.
 #[derive(Clone)]
@@ -30,34 +27,25 @@ pub struct Worker {
 }
 
 struct Inner {
-    store: Arc<dyn Store>,
+    db: Db,
     market: SharedMarket,
     agents: Agents,
     agent_config: AgentConfig,
     basemodels: BTreeMap<String, String>,
     search: Option<Arc<NewsSearch>>,
     downloader: Option<Arc<Downloader>>,
+    clock: Clock,
     job_slots: Arc<Semaphore>,
     max_parallel_models: usize,
-    /// Jobs being run by this process: a job is never run twice at once.
-    running: std::sync::Mutex<std::collections::HashSet<String>>,
-}
-
-/// Removes a job from the running set when its run ends, however it ends.
-struct RunGuard<'a>(&'a Inner, String);
-
-impl Drop for RunGuard<'_> {
-    fn drop(&mut self) {
-        if let Ok(mut running) = self.0.running.lock() {
-            running.remove(&self.1);
-        }
-    }
+    /// Jobs being run by this process (a job is never run twice at once), each with a receiver
+    /// that closes when its run ends.
+    running: Mutex<HashMap<String, watch::Receiver<()>>>,
 }
 
 /// What a worker is built from.
 pub struct WorkerParts {
     /// The database.
-    pub store: Arc<dyn Store>,
+    pub db: Db,
     /// Prices.
     pub market: SharedMarket,
     /// The agent of every model.
@@ -70,19 +58,34 @@ pub struct WorkerParts {
     pub search: Option<Arc<NewsSearch>>,
     /// The price downloader, if configured.
     pub downloader: Option<Arc<Downloader>>,
+    /// The time.
+    pub clock: Clock,
     /// `MAX_CONCURRENT_JOBS`.
     pub max_concurrent_jobs: usize,
     /// `MAX_PARALLEL_MODELS`.
     pub max_parallel_models: usize,
 }
 
-/// Runs a blocking store call off the async runtime.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, StoreError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .unwrap_or_else(|e| Err(StoreError::Corrupt(format!("store task failed: {e}"))))
+/// Removes a job from the running set when its run ends, however it ends; dropping the sender
+/// wakes whoever waits for that run.
+struct RunGuard<'a> {
+    inner: &'a Inner,
+    job_id: String,
+    _done: watch::Sender<()>,
+}
+
+impl Drop for RunGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut running) = self.inner.running.lock() {
+            running.remove(&self.job_id);
+        }
+    }
+}
+
+/// Whether this call runs the job, or another run of it is under way.
+enum Claim<'a> {
+    Run(RunGuard<'a>),
+    Wait(watch::Receiver<()>),
 }
 
 impl Worker {
@@ -90,16 +93,17 @@ impl Worker {
     pub fn new(parts: WorkerParts) -> Self {
         Self {
             inner: Arc::new(Inner {
-                store: parts.store,
+                db: parts.db,
                 market: parts.market,
                 agents: parts.agents,
                 agent_config: parts.agent_config,
                 basemodels: parts.basemodels,
                 search: parts.search,
                 downloader: parts.downloader,
+                clock: parts.clock,
                 job_slots: Arc::new(Semaphore::new(parts.max_concurrent_jobs.max(1))),
                 max_parallel_models: parts.max_parallel_models.max(1),
-                running: std::sync::Mutex::new(std::collections::HashSet::new()),
+                running: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -110,193 +114,163 @@ impl Worker {
         tokio::spawn(async move {
             if let Err(e) = worker.run(&job_id).await {
                 tracing::error!(job_id, error = %e, "job failed");
-                let store = worker.inner.store.clone();
                 let message = format!("Job execution failed: {e}");
-                let id = job_id.clone();
-                let _ =
-                    blocking(move || store.set_job_status(&id, JobStatus::Failed, Some(&message)))
-                        .await;
+                let db = &worker.inner.db;
+                let _ = db
+                    .set_job_status(&job_id, JobStatus::Failed, Some(message))
+                    .await;
             }
+        })
+    }
+
+    fn claim(&self, job_id: &str) -> Claim<'_> {
+        let mut running = match self.inner.running.lock() {
+            Ok(running) => running,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(done) = running.get(job_id) {
+            return Claim::Wait(done.clone());
+        }
+        let (sender, receiver) = watch::channel(());
+        running.insert(job_id.to_owned(), receiver);
+        Claim::Run(RunGuard {
+            inner: &self.inner,
+            job_id: job_id.to_owned(),
+            _done: sender,
         })
     }
 
     /// Runs a job to its end (the caller decides whether to await it). If this process is
     /// already running the job, waits for that run to end instead.
     pub async fn run(&self, job_id: &str) -> Result<Option<JobStatus>, StoreError> {
-        let inner = &self.inner;
-        let claimed = inner
-            .running
-            .lock()
-            .map(|mut r| r.insert(job_id.to_owned()))
-            .unwrap_or(false);
-        if !claimed {
-            loop {
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                let busy = inner
-                    .running
-                    .lock()
-                    .map(|r| r.contains(job_id))
-                    .unwrap_or(false);
-                if !busy {
-                    let store = inner.store.clone();
-                    let id = job_id.to_owned();
-                    return Ok(blocking(move || store.job(&id)).await?.map(|j| j.status));
-                }
+        let _guard = match self.claim(job_id) {
+            Claim::Run(guard) => guard,
+            Claim::Wait(mut done) => {
+                // The other run drops its sender when it ends.
+                while done.changed().await.is_ok() {}
+                return Ok(self.inner.db.job(job_id).await?.map(|j| j.status));
             }
-        }
-        let _guard = RunGuard(inner, job_id.to_owned());
+        };
+        let inner = &self.inner;
         let _slot = inner
             .job_slots
             .clone()
             .acquire_owned()
             .await
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let store = inner.store.clone();
-        let id = job_id.to_owned();
-        let Some(job) = blocking(move || store.job(&id)).await? else {
+            .expect("the job semaphore is never closed");
+        let Some(job) = inner.db.job(job_id).await? else {
             return Ok(None);
         };
         if job.status.is_terminal() {
             return Ok(Some(job.status));
         }
         if job.status == JobStatus::Pending {
-            self.download_missing(job_id, &job.date_range).await?;
-            let store = inner.store.clone();
-            let id = job_id.to_owned();
-            blocking(move || store.set_job_status(&id, JobStatus::Running, None)).await?;
+            self.download_missing(&job).await?;
+            inner
+                .db
+                .set_job_status(job_id, JobStatus::Running, None)
+                .await?;
         }
         tracing::info!(job_id, models = ?job.models, "job running");
-        for date in job.date_range.iter().copied() {
-            self.run_date(job_id, date).await?;
+        let mut pending: BTreeMap<Date, Vec<String>> = BTreeMap::new();
+        for detail in inner.db.details(job_id).await? {
+            if detail.status == DetailStatus::Pending {
+                pending.entry(detail.date).or_default().push(detail.model);
+            }
         }
-        let store = inner.store.clone();
-        let id = job_id.to_owned();
-        let status = blocking(move || store.finish_job_if_done(&id)).await?;
+        for (date, models) in pending {
+            self.run_date(job_id, date, models).await?;
+        }
+        let status = inner.db.finish_job_if_done(job_id).await?;
         tracing::info!(job_id, status = ?status, "job finished");
         Ok(status)
     }
 
-    /// With a downloader: fetches the prices the job's trading days lack (`downloading_data`),
-    /// records the download's warnings, and skips the days still incomplete afterwards.
-    async fn download_missing(&self, job_id: &str, dates: &[Date]) -> Result<(), StoreError> {
+    /// With a downloader: fetches the prices the plan's download dates still lack
+    /// (`downloading_data`), records the download's warnings, and skips the days still
+    /// incomplete afterwards.
+    async fn download_missing(&self, job: &JobRecord) -> Result<(), StoreError> {
         let inner = &self.inner;
         let Some(downloader) = inner.downloader.clone() else {
             return Ok(());
         };
-        let market = inner.market.read().map(|m| m.clone()).unwrap_or_default();
-        let needed: Vec<Date> = dates
+        let market = inner.market.snapshot();
+        // Another job may have downloaded some of them since this one was planned.
+        let needed: Vec<Date> = job
+            .download_dates
             .iter()
             .copied()
-            .filter(|d| ai_trader_core::calendar::is_trading_day(*d))
-            .filter(|d| market.availability().day(*d) != ai_trader_core::market::DayData::Complete)
+            .filter(|d| market.availability().day(*d) != DayData::Complete)
             .collect();
         if needed.is_empty() {
             return Ok(());
         }
-        let (store, id) = (inner.store.clone(), job_id.to_owned());
-        blocking(move || store.set_job_status(&id, JobStatus::DownloadingData, None)).await?;
+        let job_id = job.job_id.as_str();
+        inner
+            .db
+            .set_job_status(job_id, JobStatus::DownloadingData, None)
+            .await?;
         tracing::info!(job_id, dates = needed.len(), "downloading missing prices");
         let report = downloader
-            .fill(inner.store.clone(), &market, &needed, None, &|_, _| {})
+            .fill(&inner.db, &market, &needed, None, &|_, _| {})
             .await?;
-        let store = inner.store.clone();
-        let fresh = Arc::new(blocking(move || store.load_market()).await?);
-        if let Ok(mut shared) = inner.market.write() {
-            *shared = fresh.clone();
-        }
+        let fresh = inner.market.replace(inner.db.load_market().await?);
         let warnings = report.warnings();
         if !warnings.is_empty() {
-            let (store, id) = (inner.store.clone(), job_id.to_owned());
-            blocking(move || store.append_warnings(&id, &warnings)).await?;
+            inner.db.append_warnings(job_id, warnings).await?;
         }
         for date in needed {
-            let data = fresh.availability().day(date);
-            if let Some(message) = data.message() {
-                let (store, id) = (inner.store.clone(), job_id.to_owned());
-                blocking(move || store.skip_pending_on(&id, date, &message)).await?;
+            if let Some(message) = fresh.availability().day(date).message() {
+                inner.db.skip_pending_on(job_id, date, message).await?;
             }
         }
         Ok(())
     }
 
     /// Runs the pending model-days of one date, models in parallel.
-    async fn run_date(&self, job_id: &str, date: Date) -> Result<(), StoreError> {
-        let inner = &self.inner;
-        let store = inner.store.clone();
-        let id = job_id.to_owned();
-        let pending: Vec<String> = blocking(move || store.details(&id))
-            .await?
-            .into_iter()
-            .filter(|d| d.date == date && d.status == DetailStatus::Pending)
-            .map(|d| d.model)
-            .collect();
-        if pending.is_empty() {
-            return Ok(());
-        }
-        let limit = Arc::new(Semaphore::new(inner.max_parallel_models));
-        let mut tasks = Vec::with_capacity(pending.len());
-        for model in pending {
+    async fn run_date(
+        &self,
+        job_id: &str,
+        date: Date,
+        models: Vec<String>,
+    ) -> Result<(), StoreError> {
+        let limit = Arc::new(Semaphore::new(self.inner.max_parallel_models));
+        let mut tasks = Vec::with_capacity(models.len());
+        for model in models {
             let worker = self.clone();
             let limit = limit.clone();
             let job_id = job_id.to_owned();
             tasks.push(tokio::spawn(async move {
-                let _permit = limit.acquire_owned().await.ok();
+                let _permit = limit.acquire_owned().await;
                 worker.model_day(&job_id, date, &model).await
             }));
         }
         for task in tasks {
-            task.await
-                .map_err(|e| StoreError::Corrupt(format!("model-day task failed: {e}")))??;
+            task.await??;
         }
         Ok(())
     }
 
+    /// Starts, runs and ends one model-day: committed when it succeeds, failed with its reason
+    /// (and nothing else written) when it does not.
     async fn model_day(&self, job_id: &str, date: Date, model: &str) -> Result<(), StoreError> {
-        let inner = &self.inner;
-        let store = inner.store.clone();
-        let (id, m) = (job_id.to_owned(), model.to_owned());
-        if !blocking(move || store.start_detail(&id, date, &m)).await? {
+        let db = &self.inner.db;
+        if !db.start_detail(job_id, date, model).await? {
             return Ok(()); // cancelled meanwhile
         }
-        let market = inner.market.read().map(|m| m.clone()).unwrap_or_default();
-        let result = match inner.agents.get(model) {
-            None => Err(format!("Model {model} not found in config")),
-            Some(agent) => {
-                let basemodel = inner.basemodels.get(model).cloned().unwrap_or_default();
-                run_model_day(
-                    inner.store.clone(),
-                    market,
-                    agent.as_ref(),
-                    &inner.agent_config,
-                    job_id,
-                    model,
-                    &basemodel,
-                    date,
-                    inner.search.clone(),
-                )
-                .await
+        let failure = match self.inner.trade_day(job_id, model, date).await {
+            Ok(day) => match db.commit_day(day).await {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    tracing::error!(job_id, model, %date, error = %e, "commit failed");
+                    format!("Execution failed: could not save the day: {e}")
+                }
+            },
+            Err(e) => {
+                tracing::warn!(job_id, model, %date, error = %e, "model-day failed");
+                format!("Execution failed: {e}")
             }
         };
-        let store = inner.store.clone();
-        let (id, m) = (job_id.to_owned(), model.to_owned());
-        match result {
-            Ok(day) => {
-                let committed = {
-                    let store = store.clone();
-                    blocking(move || store.commit_day(&day)).await
-                };
-                if let Err(e) = committed {
-                    tracing::error!(job_id, model, %date, error = %e, "commit failed");
-                    let message = format!("Execution failed: could not save the day: {e}");
-                    blocking(move || store.fail_detail(&id, date, &m, &message)).await?;
-                }
-            }
-            Err(message) => {
-                tracing::warn!(job_id, model, %date, error = %message, "model-day failed");
-                let message = format!("Execution failed: {message}");
-                blocking(move || store.fail_detail(&id, date, &m, &message)).await?;
-            }
-        }
-        Ok(())
+        db.fail_detail(job_id, date, model, failure).await
     }
 }

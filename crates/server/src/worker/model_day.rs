@@ -1,91 +1,78 @@
 //! One model on one date: start from the model's previous current day (any job), let the agent
-//! trade through the tools, value the result at the close.
+//! trade through the tools, close the day at the close with the core ledger.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use ai_trader_core::Date;
-use ai_trader_core::ledger::{DayBook, Position, daily_change, value_at_close};
+use ai_trader_core::ledger::{DayBook, ValuationError};
 
-use super::blocking;
-use crate::agent::{Agent, NewsSearch, Session, TradingContext};
-use crate::clock;
-use crate::config::AgentConfig;
-use crate::market::MarketData;
-use crate::store::{CompletedDay, Store};
+use super::Inner;
+use crate::agent::{AgentError, Session, TradingContext};
+use crate::store::{CompletedDay, DayActivity, PreviousDay, StoreError};
 
-/// Runs a model-day; `Err` carries the failure text (nothing is written for a failed day).
-#[allow(clippy::too_many_arguments)]
-pub async fn run_model_day(
-    store: Arc<dyn Store>,
-    market: Arc<MarketData>,
-    agent: &dyn Agent,
-    config: &AgentConfig,
-    job_id: &str,
-    model: &str,
-    basemodel: &str,
-    date: Date,
-    search: Option<Arc<NewsSearch>>,
-) -> Result<CompletedDay, String> {
-    let started_at = clock::timestamp();
-    let clock_start = Instant::now();
-    let m = model.to_owned();
-    let previous = blocking(move || store.previous_day(&m, date))
-        .await
-        .map_err(|e| e.to_string())?;
-    let (start, previous_value, days_since) = match &previous {
-        Some(p) => (
-            Position {
-                cash: p.ending_cash,
-                holdings: p.holdings.clone(),
-            },
-            p.ending_portfolio_value,
-            u32::try_from(date.days_since(p.date)).unwrap_or(0),
-        ),
-        None => (
-            Position::all_cash(config.initial_cash),
-            config.initial_cash,
-            0,
-        ),
-    };
-    let context = TradingContext {
-        job_id: job_id.to_owned(),
-        model: model.to_owned(),
-        basemodel: basemodel.to_owned(),
-        date,
-        max_steps: config.max_steps,
-    };
-    let book = DayBook::new(date, start.clone(), config.fees());
-    let mut session = Session::new(context, market.clone(), book, search);
-    let outcome = agent
-        .run_day(&mut session)
-        .await
-        .map_err(|e| e.to_string())?;
+/// Why a model-day failed (nothing of it is written).
+#[derive(Debug, thiserror::Error)]
+pub enum ModelDayError {
+    /// The job names a model the configuration no longer has.
+    #[error("Model {0} not found in config")]
+    UnknownModel(String),
+    /// Its starting position could not be read.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The agent could not finish the day.
+    #[error(transparent)]
+    Agent(#[from] AgentError),
+    /// The ending position has a symbol without any close.
+    #[error(transparent)]
+    Valuation(#[from] ValuationError),
+}
 
-    let fills = session.fills_with_times();
-    let position = session.tools.book().position().clone();
-    let valuation = value_at_close(&position, date, |s| market.latest_close(s, date))
-        .map_err(|e| e.to_string())?;
-    let change = daily_change(previous_value, valuation.portfolio_value);
-    Ok(CompletedDay {
-        job_id: job_id.to_owned(),
-        model: model.to_owned(),
-        date,
-        starting_cash: start.cash,
-        starting_portfolio_value: previous_value,
-        daily_profit: change.daily_profit,
-        daily_return_pct: change.daily_return_pct,
-        ending_cash: position.cash,
-        ending_portfolio_value: valuation.portfolio_value,
-        holdings: position.holdings,
-        fills,
-        messages: session.conversation.into_messages(),
-        summary: outcome.summary,
-        usage: outcome.usage,
-        days_since_last_trading: days_since,
-        carried_prices: valuation.carried,
-        started_at,
-        completed_at: clock::timestamp(),
-        duration_seconds: clock_start.elapsed().as_secs_f64(),
-    })
+impl Inner {
+    /// Trades `model`'s day on `date` for `job_id` and closes it, ready to commit.
+    pub(super) async fn trade_day(
+        &self,
+        job_id: &str,
+        model: &str,
+        date: Date,
+    ) -> Result<CompletedDay, ModelDayError> {
+        let agent = self
+            .agents
+            .get(model)
+            .ok_or_else(|| ModelDayError::UnknownModel(model.to_owned()))?;
+        let started_at = self.clock.timestamp();
+        let clock_start = Instant::now();
+        let previous = self.db.previous_day(model, date).await?;
+        let opening = PreviousDay::opening(previous, self.agent_config.initial_cash);
+        let context = TradingContext {
+            job_id: job_id.to_owned(),
+            model: model.to_owned(),
+            basemodel: self.basemodels.get(model).cloned().unwrap_or_default(),
+            date,
+            max_steps: self.agent_config.max_steps,
+            clock: self.clock,
+        };
+        let market = self.market.snapshot();
+        let book = DayBook::new(date, opening.position.clone(), self.agent_config.fees());
+        let mut session = Session::new(context, market.clone(), book, self.search.clone());
+        let outcome = agent.run_day(&mut session).await?;
+
+        let fills = session.fills_with_times();
+        let position = session.tools.book().position().clone();
+        let activity = DayActivity {
+            fills,
+            messages: session.conversation.into_messages(),
+            summary: outcome.summary,
+            usage: outcome.usage,
+            started_at,
+            completed_at: self.clock.timestamp(),
+            duration_seconds: clock_start.elapsed().as_secs_f64(),
+        };
+        Ok(CompletedDay::close(
+            (job_id, model, date),
+            &opening,
+            position,
+            activity,
+            |s| market.latest_close(s, date),
+        )?)
+    }
 }

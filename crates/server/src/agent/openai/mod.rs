@@ -14,7 +14,7 @@ use super::prompt::{system_prompt, user_prompt};
 use super::{
     Agent, AgentError, AgentFuture, AgentOutcome, FINISH_SIGNAL, Session, tool_definitions,
 };
-use wire::{assistant_json, tools_json};
+use wire::tools_json;
 
 /// The user message after a step that neither called a tool nor finished.
 const NUDGE: &str =
@@ -69,16 +69,13 @@ impl OpenAiAgent {
         let start = session.tools.book().start().clone();
         let system = system_prompt(date, &start, session.tools.market());
         let user = user_prompt(date);
-        session.conversation.system(system.clone());
-        session.conversation.user(user.clone());
-        let mut messages = vec![
-            json!({"role": "system", "content": system}),
-            json!({"role": "user", "content": user}),
-        ];
+        session.conversation.system(system);
+        session.conversation.user(user);
         let tools = tools_json(&session.tools.definitions());
         let mut usage = TokenUsage::default();
         let mut generated = 0u32;
         for _ in 0..session.context.max_steps {
+            let messages = wire::chat_messages(session.conversation.messages());
             let body = json!({"model": self.basemodel, "messages": messages, "tools": tools, "tool_choice": "auto"});
             let reply = self
                 .client
@@ -86,27 +83,19 @@ impl OpenAiAgent {
                     generated += 1;
                     format!("gen_call_{generated}")
                 })
-                .await
-                .map_err(|e| AgentError(e.to_string()))?;
+                .await?;
             usage.add(reply.usage);
             session
                 .conversation
                 .assistant(reply.content.clone(), reply.tool_calls.clone());
-            messages.push(assistant_json(&reply.content, &reply.tool_calls));
             // Tool results are taken before the finish check: a model may trade and finish in
             // the same reply (reference bug #43).
-            let results = session.run_calls(&reply.tool_calls).await;
-            for (call, result) in reply.tool_calls.iter().zip(&results) {
-                messages.push(
-                    json!({"role": "tool", "tool_call_id": call.id, "content": result.to_string()}),
-                );
-            }
+            session.run_calls(&reply.tool_calls).await;
             if reply.content.contains(FINISH_SIGNAL) {
                 break;
             }
             if reply.tool_calls.is_empty() {
                 session.conversation.user(NUDGE);
-                messages.push(json!({"role": "user", "content": NUDGE}));
             }
         }
         // Reaching max_steps without the signal is not an error: the day ends as it stands.

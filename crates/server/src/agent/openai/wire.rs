@@ -5,7 +5,7 @@
 //! (or a list of text parts) beside tool calls; any `finish_reason`; missing `usage`; a missing
 //! tool-call id.
 
-use ai_trader_core::api::{TokenUsage, ToolCallRecord};
+use ai_trader_core::api::{ConversationMessage, Role, TokenUsage, ToolCallRecord};
 use serde_json::{Value, json};
 
 use crate::agent::ToolDefinition;
@@ -34,6 +34,22 @@ pub(crate) fn assistant_json(content: &str, calls: &[ToolCallRecord]) -> Value {
         );
     }
     message
+}
+
+/// The chat-completions `messages` of a conversation: every message in order, tool calls
+/// and tool results with their call ids.
+pub(crate) fn chat_messages(conversation: &[ConversationMessage]) -> Vec<Value> {
+    conversation
+        .iter()
+        .map(|m| match m.role {
+            Role::System => json!({"role": "system", "content": m.content}),
+            Role::User => json!({"role": "user", "content": m.content}),
+            Role::Assistant => assistant_json(&m.content, &m.tool_calls),
+            Role::Tool => {
+                json!({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content})
+            }
+        })
+        .collect()
 }
 
 /// One parsed reply.

@@ -3,14 +3,19 @@
 use std::collections::BTreeMap;
 
 use ai_trader_core::api::{ConversationMessage, Role, TokenUsage, ToolCallRecord};
-use ai_trader_core::ledger::{CarriedPrice, Side};
-use ai_trader_core::{Date, DetailStatus};
+use ai_trader_core::ledger::{CarriedPrice, Fill, Side};
+use ai_trader_core::{Date, DetailStatus, JobStatus};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use super::details::{self, Move};
 use super::{StoreError, date, jobs, json, to_json};
 use crate::store::{ActionRow, CompletedDay, DayFilter, DayRow, PreviousDay};
 
-pub(super) fn commit(tx: &Transaction<'_>, day: &CompletedDay) -> Result<(), StoreError> {
+pub(super) fn commit(
+    tx: &Transaction<'_>,
+    day: &CompletedDay,
+    now: &str,
+) -> Result<(), StoreError> {
     let date_text = day.date.to_string();
     tx.execute(
         "INSERT INTO trading_days (job_id, model, date, starting_cash, starting_portfolio_value, daily_profit,
@@ -72,7 +77,7 @@ pub(super) fn commit(tx: &Transaction<'_>, day: &CompletedDay) -> Result<(), Sto
         stmt.execute(params![
             id,
             m.message_index,
-            role_str(m.role),
+            m.role.as_str(),
             m.content,
             m.summary,
             m.tool_name,
@@ -89,14 +94,8 @@ pub(super) fn commit(tx: &Transaction<'_>, day: &CompletedDay) -> Result<(), Sto
          WHERE model = ?2 AND date >= ?3 AND job_id != ?1 AND superseded_by IS NULL",
         params![day.job_id, day.model, date_text, day.completed_at],
     )?;
-    jobs::end_detail(
-        tx,
-        &day.job_id,
-        day.date,
-        &day.model,
-        DetailStatus::Completed,
-        None,
-    )
+    let completed = Move::to(DetailStatus::Completed);
+    details::end(tx, &day.job_id, day.date, &day.model, completed, now)
 }
 
 pub(super) fn import_run(
@@ -104,6 +103,7 @@ pub(super) fn import_run(
     job: &crate::store::NewJob,
     model: &str,
     days: &[CompletedDay],
+    now: &str,
 ) -> Result<Result<(), String>, StoreError> {
     let Some(first) = days.first() else {
         return Ok(Err("nothing to import".into()));
@@ -123,39 +123,25 @@ pub(super) fn import_run(
         )));
     }
     let dates: Vec<Date> = days.iter().map(|d| d.date).collect();
+    let models = [model.to_owned()];
+    jobs::insert_row(tx, job, &dates, &models, false, &[], &[])?;
     tx.execute(
-        "INSERT INTO jobs (job_id, status, date_range, models, request, created_at, started_at, updated_at, warnings)
-         VALUES (?1, 'pending', ?2, ?3, ?4, ?5, ?5, ?5, '[]')",
-        params![job.job_id, to_json(&dates), to_json(&[model]), job.request_json, job.created_at],
+        "UPDATE jobs SET started_at = created_at WHERE job_id = ?1",
+        [&job.job_id],
     )?;
     for day in days {
-        tx.execute(
-            "INSERT INTO job_details (job_id, date, model, status, started_at) VALUES (?1, ?2, ?3, 'running', ?4)",
-            params![job.job_id, day.date.to_string(), model, day.started_at],
-        )?;
-        commit(tx, day)?;
+        let running = (
+            day.date,
+            model.to_owned(),
+            DetailStatus::Running,
+            None,
+            None,
+        );
+        details::insert(tx, &job.job_id, [running], Some(&day.started_at))?;
+        commit(tx, day, now)?;
     }
-    jobs::set_status(tx, &job.job_id, ai_trader_core::JobStatus::Completed, None)?;
+    jobs::set_status(tx, &job.job_id, JobStatus::Completed, None, now)?;
     Ok(Ok(()))
-}
-
-fn role_str(role: Role) -> &'static str {
-    match role {
-        Role::System => "system",
-        Role::User => "user",
-        Role::Assistant => "assistant",
-        Role::Tool => "tool",
-    }
-}
-
-fn role(text: &str) -> Result<Role, StoreError> {
-    Ok(match text {
-        "system" => Role::System,
-        "user" => Role::User,
-        "assistant" => Role::Assistant,
-        "tool" => Role::Tool,
-        other => return Err(StoreError::Corrupt(format!("message role {other}"))),
-    })
 }
 
 pub(super) fn holdings(
@@ -264,18 +250,18 @@ pub(super) fn actions(conn: &Connection, day_id: i64) -> Result<Vec<ActionRow>, 
     let mut rows = stmt.query([day_id])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let side = match r.get::<_, String>(0)?.as_str() {
-            "buy" => Side::Buy,
-            "sell" => Side::Sell,
-            other => return Err(StoreError::Corrupt(format!("action type {other}"))),
-        };
+        let text: String = r.get(0)?;
+        let side =
+            Side::parse(&text).ok_or_else(|| StoreError::Corrupt(format!("action type {text}")))?;
         out.push(ActionRow {
-            side,
-            symbol: r.get(1)?,
-            quantity: r.get::<_, i64>(2)?.max(0) as u64,
-            price: r.get(3)?,
-            fee: r.get(4)?,
-            cash_after: r.get(5)?,
+            fill: Fill {
+                side,
+                symbol: r.get(1)?,
+                quantity: r.get::<_, i64>(2)?.max(0) as u64,
+                price: r.get(3)?,
+                fee: r.get(4)?,
+                cash_after: r.get(5)?,
+            },
             created_at: r.get(6)?,
         });
     }
@@ -297,7 +283,11 @@ pub(super) fn messages(
             json("reasoning_messages.tool_calls", &r.get::<_, String>(7)?)?;
         out.push(ConversationMessage {
             message_index: r.get(0)?,
-            role: role(&r.get::<_, String>(1)?)?,
+            role: {
+                let text: String = r.get(1)?;
+                Role::parse(&text)
+                    .ok_or_else(|| StoreError::Corrupt(format!("message role {text}")))?
+            },
             content: r.get(2)?,
             summary: r.get(3)?,
             tool_name: r.get(4)?,

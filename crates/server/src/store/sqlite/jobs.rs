@@ -1,25 +1,45 @@
-//! Jobs and their details. Every status change is checked by the core state machine.
+//! Jobs: creation from a plan, reads with progress, status changes (checked by the core state
+//! machine against the row's actual status), cancellation and restart recovery.
 
 use std::collections::BTreeMap;
 
 use ai_trader_core::api::TokenUsage;
 use ai_trader_core::job::final_status;
 use ai_trader_core::planner::{ActiveJob, ModelHistory};
-use ai_trader_core::{Date, DetailStatus, JobStatus, Plan, Progress, SkipReason};
+use ai_trader_core::{Date, DetailStatus, JobStatus, Plan, SkipReason};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use super::details::{self, Move, Scope, move_details};
 use super::{StoreError, date, json, to_json};
-use crate::clock;
-use crate::store::{CancelOutcome, DetailRecord, JobRecord, NewJob, PlanningState};
-
-const ACTIVE: &str = "('pending','downloading_data','running')";
+use crate::store::{CancelOutcome, JobRecord, NewJob, PlanningState};
 
 fn job_status(text: &str) -> Result<JobStatus, StoreError> {
     JobStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("job status {text}")))
 }
 
-fn detail_status(text: &str) -> Result<DetailStatus, StoreError> {
-    DetailStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("detail status {text}")))
+/// The wire names of the statuses that hold a job's models.
+fn active_statuses() -> Vec<&'static str> {
+    JobStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_active())
+        .map(JobStatus::as_str)
+        .collect()
+}
+
+/// Ids and models of the active jobs, oldest first.
+fn active_jobs(conn: &Connection) -> Result<Vec<(String, JobStatus, String)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT job_id, status, models FROM jobs WHERE status IN (SELECT value FROM json_each(?1))
+         ORDER BY created_at",
+    )?;
+    let rows = stmt.query_map([to_json(&active_statuses())], |r| {
+        Ok((r.get(0)?, r.get::<_, String>(1)?, r.get(2)?))
+    })?;
+    rows.map(|row| {
+        let (id, status, models) = row?;
+        Ok((id, job_status(&status)?, models))
+    })
+    .collect()
 }
 
 pub(super) fn planning_state(conn: &Connection) -> Result<PlanningState, StoreError> {
@@ -36,86 +56,84 @@ pub(super) fn planning_state(conn: &Connection) -> Result<PlanningState, StoreEr
             .completed
             .push(date(&day)?);
     }
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT job_id, status, models FROM jobs WHERE status IN {ACTIVE} ORDER BY created_at"
-    ))?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    let mut active_jobs = Vec::new();
-    for row in rows {
-        let (job_id, status, models) = row?;
-        active_jobs.push(ActiveJob {
-            job_id,
-            status: job_status(&status)?,
-            models: json("jobs.models", &models)?,
-        });
-    }
+    let active_jobs = active_jobs(conn)?
+        .into_iter()
+        .map(|(job_id, status, models)| {
+            Ok(ActiveJob {
+                job_id,
+                status,
+                models: json("jobs.models", &models)?,
+            })
+        })
+        .collect::<Result<_, StoreError>>()?;
     Ok(PlanningState {
         history,
         active_jobs,
     })
 }
 
+/// Inserts a job row in `pending`.
+pub(super) fn insert_row(
+    tx: &Transaction<'_>,
+    job: &NewJob,
+    dates: &[Date],
+    models: &[String],
+    replace_existing: bool,
+    warnings: &[String],
+    download_dates: &[Date],
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO jobs (job_id, status, date_range, models, request, replace_existing, created_at,
+             updated_at, warnings, download_dates)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
+        params![
+            job.job_id,
+            JobStatus::Pending.as_str(),
+            to_json(dates),
+            to_json(models),
+            job.request_json,
+            replace_existing,
+            job.created_at,
+            to_json(warnings),
+            to_json(download_dates),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Stores a plan as a job: its row, and a detail per model-day (pending, or skipped with the
+/// plan's reason).
 pub(super) fn insert_job(
     tx: &Transaction<'_>,
     job: &NewJob,
     plan: &Plan,
 ) -> Result<(), StoreError> {
     let dates: Vec<Date> = plan.dates.iter().map(|d| d.date).collect();
-    tx.execute(
-        "INSERT INTO jobs (job_id, status, date_range, models, request, replace_existing, created_at, updated_at, warnings)
-         VALUES (?1, 'pending', ?2, ?3, ?4, ?5, ?6, ?6, ?7)",
-        params![
-            job.job_id,
-            to_json(&dates),
-            to_json(&plan.models),
-            job.request_json,
-            plan.replace_existing,
-            job.created_at,
-            to_json(&plan.warnings),
-        ],
+    insert_row(
+        tx,
+        job,
+        &dates,
+        &plan.models,
+        plan.replace_existing,
+        &plan.warnings,
+        &plan.download_dates,
     )?;
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO job_details (job_id, date, model, status, skip_reason, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    for day in plan.model_days() {
+    let rows = plan.model_days().map(|day| {
         let status = if day.runs() {
             DetailStatus::Pending
         } else {
             DetailStatus::Skipped
         };
-        stmt.execute(params![
-            job.job_id,
-            day.date.to_string(),
-            day.model,
-            status.as_str(),
-            day.skip_reason.map(SkipReason::code),
-            day.message.as_deref(),
-        ])?;
-    }
-    Ok(())
-}
-
-fn progress(conn: &Connection, job_id: &str) -> Result<Progress, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT status, COUNT(*) FROM job_details WHERE job_id = ?1 GROUP BY status",
-    )?;
-    let rows = stmt.query_map([job_id], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
-    })?;
-    let mut progress = Progress::default();
-    for row in rows {
-        let (status, count) = row?;
-        for _ in 0..count {
-            progress.add(detail_status(&status)?);
-        }
-    }
-    Ok(progress)
+        let message = day.message.map(String::from);
+        (
+            day.date,
+            day.model.to_owned(),
+            status,
+            day.skip_reason,
+            message,
+        )
+    });
+    details::insert(tx, &job.job_id, rows, None)
 }
 
 fn token_usage(conn: &Connection, job_id: &str) -> Result<TokenUsage, StoreError> {
@@ -134,7 +152,7 @@ fn token_usage(conn: &Connection, job_id: &str) -> Result<TokenUsage, StoreError
 
 const JOB_COLUMNS: &str =
     "job_id, status, date_range, models, replace_existing, created_at, started_at, completed_at,
-     total_duration_seconds, error, warnings, cancel_requested";
+     total_duration_seconds, error, warnings, cancel_requested, download_dates";
 
 fn job_from_row(conn: &Connection, r: &rusqlite::Row<'_>) -> Result<JobRecord, StoreError> {
     let job_id: String = r.get(0)?;
@@ -154,7 +172,8 @@ fn job_from_row(conn: &Connection, r: &rusqlite::Row<'_>) -> Result<JobRecord, S
             .transpose()?
             .unwrap_or_default(),
         cancel_requested: r.get(11)?,
-        progress: progress(conn, &job_id)?,
+        download_dates: json("jobs.download_dates", &r.get::<_, String>(12)?)?,
+        progress: details::progress(conn, &job_id)?,
         token_usage: token_usage(conn, &job_id)?,
         job_id,
     })
@@ -194,56 +213,29 @@ pub(super) fn list(
     Ok((jobs, total))
 }
 
-pub(super) fn details(conn: &Connection, job_id: &str) -> Result<Vec<DetailRecord>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT date, model, status, skip_reason, error, started_at, completed_at, duration_seconds
-         FROM job_details WHERE job_id = ?1 ORDER BY date, model",
-    )?;
-    let mut rows = stmt.query([job_id])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let skip: Option<String> = r.get(3)?;
-        out.push(DetailRecord {
-            date: date(&r.get::<_, String>(0)?)?,
-            model: r.get(1)?,
-            status: detail_status(&r.get::<_, String>(2)?)?,
-            skip_reason: skip.as_deref().and_then(SkipReason::parse),
-            error: r.get(4)?,
-            started_at: r.get(5)?,
-            completed_at: r.get(6)?,
-            duration_seconds: r.get(7)?,
-        });
-    }
-    Ok(out)
-}
-
-pub(super) fn active_ids(conn: &Connection) -> Result<Vec<String>, StoreError> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT job_id FROM jobs WHERE status IN {ACTIVE} ORDER BY created_at"
-    ))?;
-    let ids = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<Vec<String>, _>>()?;
-    Ok(ids)
-}
-
-fn current_job_status(tx: &Transaction<'_>, job_id: &str) -> Result<JobStatus, StoreError> {
+fn current_status(tx: &Transaction<'_>, job_id: &str) -> Result<Option<JobStatus>, StoreError> {
     let status: Option<String> = tx
         .query_row("SELECT status FROM jobs WHERE job_id = ?1", [job_id], |r| {
             r.get(0)
         })
         .optional()?;
-    job_status(&status.ok_or_else(|| StoreError::Corrupt(format!("job {job_id} does not exist")))?)
+    status.map(|s| job_status(&s)).transpose()
 }
 
+fn existing_status(tx: &Transaction<'_>, job_id: &str) -> Result<JobStatus, StoreError> {
+    current_status(tx, job_id)?.ok_or_else(|| StoreError::Missing(format!("job {job_id}")))
+}
+
+/// Moves a job from its actual status to `to` through the state machine, with its timestamps:
+/// leaving `pending` starts the clock, a terminal status stops it.
 pub(super) fn set_status(
     tx: &Transaction<'_>,
     job_id: &str,
     to: JobStatus,
     error: Option<&str>,
+    now: &str,
 ) -> Result<JobStatus, StoreError> {
-    let status = current_job_status(tx, job_id)?.transition(to)?;
-    let now = clock::timestamp();
+    let status = existing_status(tx, job_id)?.transition(to)?;
     if status.is_terminal() {
         tx.execute(
             "UPDATE jobs SET status = ?2, completed_at = ?3, updated_at = ?3,
@@ -255,96 +247,27 @@ pub(super) fn set_status(
     } else {
         tx.execute(
             "UPDATE jobs SET status = ?2, updated_at = ?3,
-                 started_at = CASE WHEN ?2 = 'pending' THEN started_at ELSE COALESCE(started_at, ?3) END,
+                 started_at = CASE WHEN ?5 THEN started_at ELSE COALESCE(started_at, ?3) END,
                  error = ?4
              WHERE job_id = ?1",
-            params![job_id, status.as_str(), now, error],
+            params![
+                job_id,
+                status.as_str(),
+                now,
+                error,
+                status == JobStatus::Pending
+            ],
         )?;
     }
     Ok(status)
 }
 
-fn current_detail_status(
-    tx: &Transaction<'_>,
-    job_id: &str,
-    day: Date,
-    model: &str,
-) -> Result<Option<DetailStatus>, StoreError> {
-    let status: Option<String> = tx
-        .query_row(
-            "SELECT status FROM job_details WHERE job_id = ?1 AND date = ?2 AND model = ?3",
-            params![job_id, day.to_string(), model],
-            |r| r.get(0),
-        )
-        .optional()?;
-    status.map(|s| detail_status(&s)).transpose()
-}
-
-pub(super) fn start_detail(
-    tx: &Transaction<'_>,
-    job_id: &str,
-    day: Date,
-    model: &str,
-) -> Result<bool, StoreError> {
-    let Some(status) = current_detail_status(tx, job_id, day, model)? else {
-        return Ok(false);
-    };
-    if status != DetailStatus::Pending {
-        return Ok(false);
-    }
-    status.transition(DetailStatus::Running)?;
-    tx.execute(
-        "UPDATE job_details SET status = 'running', started_at = ?4, completed_at = NULL, duration_seconds = NULL, error = NULL
-         WHERE job_id = ?1 AND date = ?2 AND model = ?3",
-        params![job_id, day.to_string(), model, clock::timestamp()],
-    )?;
-    Ok(true)
-}
-
-/// Moves a detail to a terminal status with timestamps (used by fail and commit).
-pub(super) fn end_detail(
-    tx: &Transaction<'_>,
-    job_id: &str,
-    day: Date,
-    model: &str,
-    to: DetailStatus,
-    error: Option<&str>,
-) -> Result<(), StoreError> {
-    let status = current_detail_status(tx, job_id, day, model)?
-        .ok_or_else(|| StoreError::Corrupt(format!("no detail {job_id} {day} {model}")))?;
-    status.transition(to)?;
-    tx.execute(
-        "UPDATE job_details SET status = ?4, completed_at = ?5, error = ?6,
-             duration_seconds = CASE WHEN started_at IS NULL THEN NULL
-                                     ELSE (julianday(?5) - julianday(started_at)) * 86400.0 END
-         WHERE job_id = ?1 AND date = ?2 AND model = ?3",
-        params![
-            job_id,
-            day.to_string(),
-            model,
-            to.as_str(),
-            clock::timestamp(),
-            error
-        ],
-    )?;
-    Ok(())
-}
-
-pub(super) fn fail_detail(
-    tx: &Transaction<'_>,
-    job_id: &str,
-    day: Date,
-    model: &str,
-    error: &str,
-) -> Result<(), StoreError> {
-    end_detail(tx, job_id, day, model, DetailStatus::Failed, Some(error))
-}
-
 pub(super) fn finish_if_done(
     tx: &Transaction<'_>,
     job_id: &str,
+    now: &str,
 ) -> Result<Option<JobStatus>, StoreError> {
-    let current = current_job_status(tx, job_id)?;
+    let current = existing_status(tx, job_id)?;
     if current.is_terminal() {
         return Ok(Some(current));
     }
@@ -353,22 +276,18 @@ pub(super) fn finish_if_done(
         [job_id],
         |r| r.get(0),
     )?;
-    let Some(status) = final_status(&progress(tx, job_id)?, cancel_requested) else {
+    let Some(status) = final_status(&details::progress(tx, job_id)?, cancel_requested) else {
         return Ok(None);
     };
-    set_status(tx, job_id, status, None).map(Some)
+    set_status(tx, job_id, status, None, now).map(Some)
 }
 
 pub(super) fn cancel(
     tx: &Transaction<'_>,
     job_id: &str,
+    now: &str,
 ) -> Result<Option<CancelOutcome>, StoreError> {
-    let status: Option<String> = tx
-        .query_row("SELECT status FROM jobs WHERE job_id = ?1", [job_id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    let Some(status) = status.map(|s| job_status(&s)).transpose()? else {
+    let Some(status) = current_status(tx, job_id)? else {
         return Ok(None);
     };
     if status.is_terminal() {
@@ -383,18 +302,10 @@ pub(super) fn cancel(
         "UPDATE jobs SET cancel_requested = 1 WHERE job_id = ?1",
         [job_id],
     )?;
-    let cancelled = tx.execute(
-        "UPDATE job_details SET status = 'skipped', skip_reason = ?2, error = ?3, completed_at = ?4
-         WHERE job_id = ?1 AND status = 'pending'",
-        params![
-            job_id,
-            SkipReason::Cancelled.code(),
-            SkipReason::Cancelled.message(),
-            clock::timestamp()
-        ],
-    )? as u32;
-    let running = progress(tx, job_id)?.running;
-    let status = finish_if_done(tx, job_id)?.unwrap_or(status);
+    let skip = Move::skip(SkipReason::Cancelled, SkipReason::Cancelled.message());
+    let cancelled = move_details(tx, job_id, Scope::Job, &[DetailStatus::Pending], skip, now)?;
+    let running = details::progress(tx, job_id)?.running;
+    let status = finish_if_done(tx, job_id, now)?.unwrap_or(status);
     Ok(Some(CancelOutcome {
         status,
         cancelled_model_days: cancelled,
@@ -403,27 +314,27 @@ pub(super) fn cancel(
     }))
 }
 
-pub(super) fn recover(tx: &Transaction<'_>, resume: bool) -> Result<Vec<String>, StoreError> {
-    let ids = active_ids(tx)?;
+/// The reference's end of a job a restart interrupted.
+const RESTARTED: &str = "Container restarted before completion";
+
+pub(super) fn recover(
+    tx: &Transaction<'_>,
+    resume: bool,
+    now: &str,
+) -> Result<Vec<String>, StoreError> {
+    let ids: Vec<String> = active_jobs(tx)?.into_iter().map(|(id, ..)| id).collect();
     for job_id in &ids {
-        let old = current_job_status(tx, job_id)?;
+        let old = existing_status(tx, job_id)?;
         if resume {
             // Interrupted model-days never committed (commits are atomic): run them again.
-            DetailStatus::Running.transition(DetailStatus::Pending)?;
-            tx.execute(
-                "UPDATE job_details SET status = 'pending', started_at = NULL WHERE job_id = ?1 AND status = 'running'",
-                [job_id],
-            )?;
+            let back = Move::to(DetailStatus::Pending);
+            move_details(tx, job_id, Scope::Job, &[DetailStatus::Running], back, now)?;
             if old != JobStatus::Pending {
-                old.transition(JobStatus::Pending)?;
-                tx.execute(
-                    "UPDATE jobs SET status = 'pending', updated_at = ?2 WHERE job_id = ?1",
-                    params![job_id, clock::timestamp()],
-                )?;
+                set_status(tx, job_id, JobStatus::Pending, None, now)?;
             }
             continue;
         }
-        let p = progress(tx, job_id)?;
+        let p = details::progress(tx, job_id)?;
         let (to, message) = if p.completed > 0 {
             (
                 JobStatus::Partial,
@@ -438,14 +349,16 @@ pub(super) fn recover(tx: &Transaction<'_>, resume: bool) -> Result<Vec<String>,
                 format!("Job interrupted by container restart (was {old}, no progress made)"),
             )
         };
-        DetailStatus::Pending.transition(DetailStatus::Failed)?;
-        DetailStatus::Running.transition(DetailStatus::Failed)?;
-        tx.execute(
-            "UPDATE job_details SET status = 'failed', error = 'Container restarted before completion', completed_at = ?2
-             WHERE job_id = ?1 AND status IN ('pending','running')",
-            params![job_id, clock::timestamp()],
+        let unfinished = [DetailStatus::Pending, DetailStatus::Running];
+        move_details(
+            tx,
+            job_id,
+            Scope::Job,
+            &unfinished,
+            Move::fail(RESTARTED),
+            now,
         )?;
-        set_status(tx, job_id, to, Some(&message))?;
+        set_status(tx, job_id, to, Some(&message), now)?;
     }
     Ok(if resume { ids } else { Vec::new() })
 }
@@ -477,18 +390,15 @@ pub(super) fn skip_pending_on(
     job_id: &str,
     day: Date,
     message: &str,
+    now: &str,
 ) -> Result<u32, StoreError> {
-    DetailStatus::Pending.transition(DetailStatus::Skipped)?;
-    let n = tx.execute(
-        "UPDATE job_details SET status = 'skipped', skip_reason = ?3, error = ?4, completed_at = ?5
-         WHERE job_id = ?1 AND date = ?2 AND status = 'pending'",
-        params![
-            job_id,
-            day.to_string(),
-            SkipReason::IncompletePriceData.code(),
-            message,
-            clock::timestamp()
-        ],
-    )?;
-    Ok(n as u32)
+    let skip = Move::skip(SkipReason::IncompletePriceData, message);
+    move_details(
+        tx,
+        job_id,
+        Scope::Date(day),
+        &[DetailStatus::Pending],
+        skip,
+        now,
+    )
 }

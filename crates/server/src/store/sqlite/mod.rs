@@ -2,6 +2,7 @@
 //! connections so readers do not wait for each other.
 
 mod days;
+mod details;
 mod jobs;
 mod prices;
 mod schema;
@@ -11,14 +12,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use ai_trader_core::api::ConversationMessage;
+use ai_trader_core::api::{ConversationMessage, JobDetail};
 use ai_trader_core::{Date, JobStatus, Plan, PlanError};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::{
-    ActionRow, CancelOutcome, CompletedDay, DayFilter, DayRow, DetailRecord, JobRecord, NewJob,
-    PlanFn, PlanningState, PreviousDay, Store, StoreError,
+    ActionRow, CancelOutcome, CompletedDay, DayFilter, DayRow, DayStore, JobRecord, JobStore,
+    NewJob, PlanFn, PlanningState, PreviousDay, PriceStore, Store, StoreError,
 };
+use crate::clock::Clock;
 use crate::market::{Bar, MarketData, PriceSource};
 
 /// Connections kept open for reuse.
@@ -28,19 +30,23 @@ const POOL_SIZE: usize = 8;
 pub struct SqliteStore {
     path: PathBuf,
     pool: Mutex<Vec<Connection>>,
+    clock: Clock,
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path` and applies migrations.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
+    /// Opens (creating if needed) the database at `path` and applies migrations; `clock`
+    /// stamps what it writes.
+    pub fn open(path: &Path, clock: Clock) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                StoreError::Corrupt(format!("cannot create {}: {e}", parent.display()))
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                path: parent.to_owned(),
+                source,
             })?;
         }
         let store = Self {
             path: path.to_owned(),
             pool: Mutex::new(Vec::new()),
+            clock,
         };
         let mut conn = store.connect()?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -123,7 +129,9 @@ impl Store for SqliteStore {
         self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
             .is_ok()
     }
+}
 
+impl JobStore for SqliteStore {
     fn planning_state(&self) -> Result<PlanningState, StoreError> {
         self.read(jobs::planning_state)
     }
@@ -149,8 +157,8 @@ impl Store for SqliteStore {
         self.read(|c| jobs::job(c, job_id))
     }
 
-    fn details(&self, job_id: &str) -> Result<Vec<DetailRecord>, StoreError> {
-        self.read(|c| jobs::details(c, job_id))
+    fn details(&self, job_id: &str) -> Result<Vec<JobDetail>, StoreError> {
+        self.read(|c| details::read(c, job_id))
     }
 
     fn list_jobs(
@@ -162,21 +170,19 @@ impl Store for SqliteStore {
         self.read(|c| jobs::list(c, status, limit, offset))
     }
 
-    fn active_job_ids(&self) -> Result<Vec<String>, StoreError> {
-        self.read(jobs::active_ids)
-    }
-
     fn set_job_status(
         &self,
         job_id: &str,
         to: JobStatus,
         error: Option<&str>,
     ) -> Result<JobStatus, StoreError> {
-        self.write(|tx| jobs::set_status(tx, job_id, to, error))
+        let now = self.clock.timestamp();
+        self.write(|tx| jobs::set_status(tx, job_id, to, error, &now))
     }
 
     fn start_detail(&self, job_id: &str, date: Date, model: &str) -> Result<bool, StoreError> {
-        self.write(|tx| jobs::start_detail(tx, job_id, date, model))
+        let now = self.clock.timestamp();
+        self.write(|tx| details::start(tx, job_id, date, model, &now))
     }
 
     fn fail_detail(
@@ -186,23 +192,40 @@ impl Store for SqliteStore {
         model: &str,
         error: &str,
     ) -> Result<(), StoreError> {
-        self.write(|tx| jobs::fail_detail(tx, job_id, date, model, error))
-    }
-
-    fn commit_day(&self, day: &CompletedDay) -> Result<(), StoreError> {
-        self.write(|tx| days::commit(tx, day))
+        let now = self.clock.timestamp();
+        let failed = details::Move::fail(error);
+        self.write(|tx| details::end(tx, job_id, date, model, failed, &now))
     }
 
     fn finish_job_if_done(&self, job_id: &str) -> Result<Option<JobStatus>, StoreError> {
-        self.write(|tx| jobs::finish_if_done(tx, job_id))
+        let now = self.clock.timestamp();
+        self.write(|tx| jobs::finish_if_done(tx, job_id, &now))
     }
 
     fn cancel_job(&self, job_id: &str) -> Result<Option<CancelOutcome>, StoreError> {
-        self.write(|tx| jobs::cancel(tx, job_id))
+        let now = self.clock.timestamp();
+        self.write(|tx| jobs::cancel(tx, job_id, &now))
     }
 
     fn recover_interrupted(&self, resume: bool) -> Result<Vec<String>, StoreError> {
-        self.write(|tx| jobs::recover(tx, resume))
+        let now = self.clock.timestamp();
+        self.write(|tx| jobs::recover(tx, resume, &now))
+    }
+
+    fn append_warnings(&self, job_id: &str, warnings: &[String]) -> Result<(), StoreError> {
+        self.write(|tx| jobs::append_warnings(tx, job_id, warnings))
+    }
+
+    fn skip_pending_on(&self, job_id: &str, date: Date, message: &str) -> Result<u32, StoreError> {
+        let now = self.clock.timestamp();
+        self.write(|tx| jobs::skip_pending_on(tx, job_id, date, message, &now))
+    }
+}
+
+impl DayStore for SqliteStore {
+    fn commit_day(&self, day: &CompletedDay) -> Result<(), StoreError> {
+        let now = self.clock.timestamp();
+        self.write(|tx| days::commit(tx, day, &now))
     }
 
     fn previous_day(&self, model: &str, date: Date) -> Result<Option<PreviousDay>, StoreError> {
@@ -231,15 +254,23 @@ impl Store for SqliteStore {
         model: &str,
         days: &[CompletedDay],
     ) -> Result<Result<(), String>, StoreError> {
-        self.write(|tx| days::import_run(tx, job, model, days))
+        let now = self.clock.timestamp();
+        self.write(|tx| days::import_run(tx, job, model, days, &now))
     }
+}
 
+impl PriceStore for SqliteStore {
     fn insert_prices(
         &self,
         rows: &[(String, Bar)],
         source: PriceSource,
     ) -> Result<usize, StoreError> {
-        self.write(|tx| prices::insert(tx, rows, source))
+        let now = self.clock.timestamp();
+        self.write(|tx| prices::insert(tx, rows, source, &now))
+    }
+
+    fn load_market(&self) -> Result<MarketData, StoreError> {
+        self.read(prices::load)
     }
 
     fn coverage_ranges(&self) -> Result<Vec<(String, Date, Date)>, StoreError> {
@@ -253,19 +284,8 @@ impl Store for SqliteStore {
         start: Date,
         end: Date,
     ) -> Result<(), StoreError> {
-        self.write(|tx| prices::store_download(tx, symbol, bars, start, end))
-    }
-
-    fn append_warnings(&self, job_id: &str, warnings: &[String]) -> Result<(), StoreError> {
-        self.write(|tx| jobs::append_warnings(tx, job_id, warnings))
-    }
-
-    fn skip_pending_on(&self, job_id: &str, date: Date, message: &str) -> Result<u32, StoreError> {
-        self.write(|tx| jobs::skip_pending_on(tx, job_id, date, message))
-    }
-
-    fn load_market(&self) -> Result<MarketData, StoreError> {
-        self.read(prices::load)
+        let now = self.clock.timestamp();
+        self.write(|tx| prices::store_download(tx, symbol, bars, start, end, &now))
     }
 }
 

@@ -3,15 +3,14 @@
 use rusqlite::{Connection, Transaction, params};
 
 use super::{StoreError, date};
-use crate::clock;
 use crate::market::{Bar, MarketData, PriceSource};
 
 pub(super) fn insert(
     tx: &Transaction<'_>,
     rows: &[(String, Bar)],
     source: PriceSource,
+    now: &str,
 ) -> Result<usize, StoreError> {
-    let now = clock::timestamp();
     let mut stmt = tx.prepare_cached(
         "INSERT OR REPLACE INTO price_data (symbol, date, open, high, low, close, volume, source, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -90,13 +89,14 @@ pub(super) fn store_download(
     bars: &[Bar],
     start: ai_trader_core::Date,
     end: ai_trader_core::Date,
+    now: &str,
 ) -> Result<(), StoreError> {
     let rows: Vec<(String, Bar)> = bars.iter().map(|b| (symbol.to_owned(), *b)).collect();
-    insert(tx, &rows, PriceSource::Downloaded)?;
+    insert(tx, &rows, PriceSource::Downloaded, now)?;
     tx.execute(
         "INSERT OR REPLACE INTO price_data_coverage (symbol, start_date, end_date, source, downloaded_at)
          VALUES (?1, ?2, ?3, 'alpha_vantage', ?4)",
-        params![symbol, start.to_string(), end.to_string(), clock::timestamp()],
+        params![symbol, start.to_string(), end.to_string(), now],
     )?;
     Ok(())
 }

@@ -132,6 +132,10 @@ CREATE TABLE price_data_coverage (
 );
 CREATE INDEX idx_coverage_symbol ON price_data_coverage(symbol);
 ",
+    // 3: the trading days a job's plan downloads prices for before it runs.
+    r"
+ALTER TABLE jobs ADD COLUMN download_dates TEXT NOT NULL DEFAULT '[]';
+",
 ];
 
 /// The schema version this binary writes.

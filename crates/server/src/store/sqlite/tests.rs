@@ -13,7 +13,7 @@ fn d(s: &str) -> Date {
 
 fn store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("nested/jobs.db")).unwrap();
+    let store = SqliteStore::open(&dir.path().join("nested/jobs.db"), Clock::system()).unwrap();
     (dir, store)
 }
 
@@ -50,7 +50,7 @@ fn create(
     };
     let job = NewJob {
         job_id: id.into(),
-        created_at: crate::clock::timestamp(),
+        created_at: Clock::system().timestamp(),
         request_json: "{}".into(),
     };
     store
@@ -76,8 +76,8 @@ fn completed(job: &str, date: &str, value: f64) -> CompletedDay {
         usage: Default::default(),
         days_since_last_trading: 0,
         carried_prices: vec![],
-        started_at: crate::clock::timestamp(),
-        completed_at: crate::clock::timestamp(),
+        started_at: Clock::system().timestamp(),
+        completed_at: Clock::system().timestamp(),
         duration_seconds: 0.1,
     }
 }
@@ -103,7 +103,7 @@ fn migrations_are_versioned_and_idempotent() {
     let (dir, store) = store();
     assert!(store.ping());
     drop(store);
-    let reopened = SqliteStore::open(&dir.path().join("nested/jobs.db")).unwrap();
+    let reopened = SqliteStore::open(&dir.path().join("nested/jobs.db"), Clock::system()).unwrap();
     let version: i64 = reopened
         .read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
         .unwrap();

@@ -3,14 +3,33 @@
 //! symbols ordered by how many needed dates they lack, stopping at the first rate limit.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::future::Future;
 
 use ai_trader_core::universe::{BENCHMARK, NASDAQ_100};
 use ai_trader_core::{Date, calendar};
 
-use super::blocking;
-use crate::market::{AlphaVantage, DownloadError, MarketData};
-use crate::store::{Store, StoreError};
+use super::{AlphaVantage, Bar, DownloadError, MarketData};
+
+/// Where downloaded prices go: the ranges earlier downloads covered, and each symbol's bars as
+/// they arrive (so a crash or a rate limit keeps what was fetched). The store implements it.
+pub trait PriceSink: Send + Sync {
+    /// Why the sink failed.
+    type Error: Send;
+
+    /// `(symbol, first, last)` of every earlier download.
+    fn covered(
+        &self,
+    ) -> impl Future<Output = Result<Vec<(String, Date, Date)>, Self::Error>> + Send;
+
+    /// Stores one symbol's bars and the range they cover.
+    fn save(
+        &self,
+        symbol: String,
+        bars: Vec<Bar>,
+        start: Date,
+        end: Date,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
+}
 
 /// What a download did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -91,16 +110,15 @@ impl Downloader {
     }
 
     /// Downloads what `dates` lack, storing each symbol as it arrives; `progress(done, total)`.
-    pub async fn fill(
+    pub async fn fill<S: PriceSink>(
         &self,
-        store: Arc<dyn Store>,
+        sink: &S,
         market: &MarketData,
         dates: &[Date],
         only: Option<&[String]>,
         progress: &(dyn Fn(usize, usize) + Send + Sync),
-    ) -> Result<DownloadReport, StoreError> {
-        let s = store.clone();
-        let covered = blocking(move || s.coverage_ranges()).await?;
+    ) -> Result<DownloadReport, S::Error> {
+        let covered = sink.covered().await?;
         let missing = Self::missing(market, &covered, dates, only);
         let mut report = DownloadReport::default();
         let total = missing.len();
@@ -112,8 +130,7 @@ impl Downloader {
             match self.client.daily(symbol, start, end).await {
                 Ok(bars) => {
                     report.bars += bars.len();
-                    let (s, sym) = (store.clone(), symbol.clone());
-                    blocking(move || s.store_download(&sym, &bars, start, end)).await?;
+                    sink.save(symbol.clone(), bars, start, end).await?;
                     report.downloaded.push(symbol.clone());
                 }
                 Err(DownloadError::RateLimited(why)) => {

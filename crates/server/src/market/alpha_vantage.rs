@@ -10,7 +10,7 @@ use ai_trader_core::Date;
 use serde_json::Value;
 
 use super::Bar;
-use super::import::check_bar;
+use super::daily_json::parse_daily;
 use crate::config::Secret;
 
 /// The default endpoint.
@@ -141,45 +141,14 @@ fn parse(symbol: &str, text: &str, start: Date, end: Date) -> Result<Vec<Bar>, D
             }
         }
     }
-    let (Some(_), Some(series)) = (
-        value.get("Meta Data"),
-        value.get("Time Series (Daily)").and_then(Value::as_object),
-    ) else {
+    if value.get("Time Series (Daily)").is_none() {
         return Err(invalid());
-    };
-    let mut bars = Vec::new();
-    for (day, fields) in series {
-        let Ok(date) = Date::parse(day) else { continue };
-        if date < start || date > end {
-            continue;
-        }
-        let num = |k: &str| {
-            fields
-                .get(k)
-                .and_then(Value::as_str)
-                .and_then(|s| s.parse::<f64>().ok())
-        };
-        let (Some(open), Some(high), Some(low), Some(close)) = (
-            num("1. open"),
-            num("2. high"),
-            num("3. low"),
-            num("4. close"),
-        ) else {
-            return Err(DownloadError::Failed(format!(
-                "Invalid response format for {symbol}: {day} lacks prices"
-            )));
-        };
-        let bar = Bar {
-            date,
-            open,
-            high,
-            low,
-            close,
-            volume: num("5. volume").unwrap_or(0.0).max(0.0) as u64,
-        };
-        check_bar(&bar).map_err(|e| DownloadError::Failed(format!("{symbol} {day}: {e}")))?;
-        bars.push(bar);
     }
-    bars.sort_by_key(|b| b.date);
-    Ok(bars)
+    let series = parse_daily(value)
+        .map_err(|e| DownloadError::Failed(format!("Invalid response format for {symbol}: {e}")))?;
+    Ok(series
+        .bars
+        .into_iter()
+        .filter(|b| start <= b.date && b.date <= end)
+        .collect())
 }

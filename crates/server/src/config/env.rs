@@ -1,0 +1,213 @@
+//! Runtime settings from the environment (and CLI flags).
+
+use std::path::{Path, PathBuf};
+
+use ai_trader_core::Date;
+use ai_trader_core::api::DeploymentMode;
+use ai_trader_core::planner::DEFAULT_MAX_SIMULATION_DAYS;
+
+use super::Secret;
+use crate::clock::Clock;
+
+/// Runtime settings from the environment (and CLI flags).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// `PROD` or `DEV` (`DEPLOYMENT_MODE`).
+    pub mode: DeploymentMode,
+    /// DEV keeps its database across restarts (`PRESERVE_DEV_DATA`).
+    pub preserve_dev_data: bool,
+    /// The database file, already adjusted for DEV.
+    pub database: PathBuf,
+    /// `MAX_SIMULATION_DAYS`.
+    pub max_simulation_days: u32,
+    /// `DEFAULT_RESULTS_LOOKBACK_DAYS`.
+    pub results_lookback_days: u32,
+    /// `MAX_CONCURRENT_JOBS`.
+    pub max_concurrent_jobs: usize,
+    /// `MAX_PARALLEL_MODELS`: models run at once within a date.
+    pub max_parallel_models: usize,
+    /// `RESUME_INTERRUPTED_JOBS`.
+    pub resume_interrupted_jobs: bool,
+    /// `ALLOWED_ORIGINS`: CORS origins (`*` for any).
+    pub allowed_origins: Vec<String>,
+    /// `AI_TRADER_API_TOKEN`: bearer token for mutating endpoints.
+    pub api_token: Option<String>,
+    /// Seed a synthetic demo market when the price table is empty.
+    pub demo_market: bool,
+    /// `OPENAI_API_BASE`: the endpoint of models that name none.
+    pub openai_api_base: Option<String>,
+    /// `OPENAI_API_KEY`: the key of models that give none.
+    pub openai_api_key: Option<Secret>,
+    /// `JINA_API_KEY`: enables the `search` tool.
+    pub jina_api_key: Option<Secret>,
+    /// `JINA_BASE_URL`: the search endpoint (default Jina's).
+    pub jina_base_url: Option<String>,
+    /// `SEARCH_KEEP_UNDATED`: keep search results without a publication date.
+    pub search_keep_undated: bool,
+    /// `ALPHAADVANTAGE_API_KEY` (the reference's spelling; `ALPHAVANTAGE_API_KEY` also works):
+    /// enables price downloads.
+    pub alphavantage_api_key: Option<Secret>,
+    /// `ALPHAVANTAGE_BASE_URL`.
+    pub alphavantage_base_url: Option<String>,
+    /// `ALPHAVANTAGE_RETRY_BASE_MS`: first retry delay of a download (default 1000).
+    pub alphavantage_retry_base_ms: u64,
+    /// `ALPHAVANTAGE_TIMEOUT_SECONDS`: per request (default 30).
+    pub alphavantage_timeout_seconds: u64,
+    /// `AI_TRADER_UI_DIR`: the built web UI to serve at `/` (Trunk's `dist/`).
+    pub ui_dir: Option<PathBuf>,
+    /// `AI_TRADER_TODAY`: a fixed "today" (tests, demos); the system date when unset.
+    pub today: Option<Date>,
+}
+
+impl Settings {
+    /// The clock these settings ask for.
+    pub fn clock(&self) -> Clock {
+        Clock::with_today(self.today)
+    }
+}
+
+/// An environment variable with a bad value.
+#[derive(Debug, thiserror::Error)]
+#[error("environment variable {name}={value:?}: {message}")]
+pub struct EnvError {
+    /// The variable.
+    pub name: String,
+    /// Its value.
+    pub value: String,
+    /// What is allowed.
+    pub message: String,
+}
+
+/// Reads environment variables through a lookup function (tests pass a map).
+pub struct Env<'a>(pub &'a dyn Fn(&str) -> Option<String>);
+
+impl Env<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name).filter(|v| !v.trim().is_empty())
+    }
+
+    fn parse<T: std::str::FromStr>(
+        &self,
+        name: &str,
+        default: T,
+        allowed: &str,
+    ) -> Result<T, EnvError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(value) => value.trim().parse().map_err(|_| EnvError {
+                name: name.to_owned(),
+                value,
+                message: format!("expected {allowed}"),
+            }),
+        }
+    }
+
+    fn date(&self, name: &str) -> Result<Option<Date>, EnvError> {
+        self.get(name)
+            .map(|value| {
+                Date::parse(value.trim()).map_err(|_| EnvError {
+                    name: name.to_owned(),
+                    value,
+                    message: "expected a date YYYY-MM-DD".into(),
+                })
+            })
+            .transpose()
+    }
+
+    fn flag(&self, name: &str, default: bool) -> Result<bool, EnvError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(value) => match value.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => Ok(true),
+                "0" | "false" | "no" | "off" => Ok(false),
+                _ => Err(EnvError {
+                    name: name.to_owned(),
+                    value,
+                    message: "expected true or false".into(),
+                }),
+            },
+        }
+    }
+
+    /// Settings from the environment; `database` is the base path before the DEV adjustment.
+    pub fn settings(&self, database: Option<PathBuf>) -> Result<Settings, EnvError> {
+        let mode = DeploymentMode::from_env_value(self.get("DEPLOYMENT_MODE").as_deref());
+        let base = database
+            .or_else(|| self.get("AI_TRADER_DATABASE").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("data/jobs.db"));
+        let positive = |name: &str, default: u32| -> Result<u32, EnvError> {
+            let value = self.parse(name, default, "a whole number > 0")?;
+            if value == 0 {
+                return Err(EnvError {
+                    name: name.into(),
+                    value: "0".into(),
+                    message: "expected a whole number > 0".into(),
+                });
+            }
+            Ok(value)
+        };
+        Ok(Settings {
+            mode,
+            preserve_dev_data: self.flag("PRESERVE_DEV_DATA", false)?,
+            database: if mode == DeploymentMode::Dev {
+                dev_path(&base)
+            } else {
+                base
+            },
+            max_simulation_days: positive("MAX_SIMULATION_DAYS", DEFAULT_MAX_SIMULATION_DAYS)?,
+            results_lookback_days: self.parse(
+                "DEFAULT_RESULTS_LOOKBACK_DAYS",
+                30,
+                "a whole number",
+            )?,
+            max_concurrent_jobs: positive("MAX_CONCURRENT_JOBS", 4)? as usize,
+            max_parallel_models: positive("MAX_PARALLEL_MODELS", 4)? as usize,
+            resume_interrupted_jobs: self.flag("RESUME_INTERRUPTED_JOBS", true)?,
+            allowed_origins: self
+                .get("ALLOWED_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            api_token: self.get("AI_TRADER_API_TOKEN"),
+            demo_market: self.flag("AI_TRADER_DEMO_MARKET", mode == DeploymentMode::Dev)?,
+            openai_api_base: self.get("OPENAI_API_BASE"),
+            openai_api_key: self.get("OPENAI_API_KEY").map(Secret::new),
+            jina_api_key: self.get("JINA_API_KEY").map(Secret::new),
+            jina_base_url: self.get("JINA_BASE_URL"),
+            search_keep_undated: self.flag("SEARCH_KEEP_UNDATED", false)?,
+            alphavantage_api_key: self
+                .get("ALPHAADVANTAGE_API_KEY")
+                .or_else(|| self.get("ALPHAVANTAGE_API_KEY"))
+                .map(Secret::new),
+            alphavantage_base_url: self.get("ALPHAVANTAGE_BASE_URL"),
+            alphavantage_retry_base_ms: self.parse(
+                "ALPHAVANTAGE_RETRY_BASE_MS",
+                1000,
+                "milliseconds",
+            )?,
+            alphavantage_timeout_seconds: self.parse(
+                "ALPHAVANTAGE_TIMEOUT_SECONDS",
+                30,
+                "seconds",
+            )?,
+            ui_dir: self.get("AI_TRADER_UI_DIR").map(PathBuf::from),
+            today: self.date("AI_TRADER_TODAY")?,
+        })
+    }
+}
+
+/// The DEV database beside the PROD one: `data/jobs.db` → `data/jobs_dev.db`; idempotent.
+pub fn dev_path(path: &Path) -> PathBuf {
+    let text = path.to_string_lossy();
+    if text.ends_with("_dev.db") {
+        return path.to_owned();
+    }
+    match text.strip_suffix(".db") {
+        Some(stem) => PathBuf::from(format!("{stem}_dev.db")),
+        None => PathBuf::from(format!("{text}_dev")),
+    }
+}

@@ -27,37 +27,103 @@ use crate::{Date, date::python_list};
 /// Validation order follows the reference: dates' format, models, resume starts, range order,
 /// range size, future end, busy models, and finally whether anything is left to run.
 pub fn plan(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanError> {
-    if request.end_date.is_empty() {
-        return Err(PlanError::EndDateRequired);
+    let span = Span::resolve(request, context)?;
+    check_busy(&span.models, context)?;
+    let dates = plan_dates(span.start, span.end, context);
+    // In resume mode every model starts after its history, so there is nothing to replace.
+    let replace = request.replace_existing && !span.resume_mode;
+    let grid = plan_grid(&span, &dates, replace);
+    if grid.totals.run == 0 {
+        return Err(nothing_to_run(&grid.rows, &dates, &grid.totals));
     }
-    let end = parse_field("end_date", &request.end_date)?;
-    let requested_start = match request.start_date.as_deref() {
-        None | Some("") => None,
-        Some(text) => Some(parse_field("start_date", text)?),
-    };
-    let resume_mode = requested_start.is_none();
-    let models = resolve_models(request, context)?;
+    let download_dates = download_dates(&dates, context);
+    let mut warnings = warnings::warnings(
+        &dates,
+        &grid.model_level,
+        grid.replaced,
+        &grid.superseded_later,
+        span.resume_mode,
+    );
+    if !download_dates.is_empty() {
+        warnings.push(format!(
+            "Downloading missing price data for {} dates before running: {}",
+            download_dates.len(),
+            python_list(&download_dates)
+        ));
+    }
+    let mut superseded = grid.superseded;
+    superseded.sort();
+    Ok(Plan {
+        start_date: span.start,
+        end_date: span.end,
+        resume_mode: span.resume_mode,
+        replace_existing: request.replace_existing,
+        calendar_only: context.market.is_none(),
+        models: span.models,
+        dates,
+        grid: grid.rows,
+        totals: grid.totals,
+        warnings,
+        superseded,
+        download_dates,
+    })
+}
 
-    let history: Vec<Vec<Date>> = models
-        .iter()
-        .map(|m| sorted_history(context.history.get(m.as_str())))
-        .collect();
-    let model_starts: Vec<Date> = match requested_start {
-        Some(start) => vec![start; models.len()],
-        None => history
+/// The models and dates of a request, validated: each model's history and start, and the
+/// job's range.
+struct Span {
+    models: Vec<String>,
+    history: Vec<Vec<Date>>,
+    model_starts: Vec<Date>,
+    start: Date,
+    end: Date,
+    resume_mode: bool,
+}
+
+impl Span {
+    fn resolve(request: &PlanRequest, context: &PlanContext) -> Result<Self, PlanError> {
+        if request.end_date.is_empty() {
+            return Err(PlanError::EndDateRequired);
+        }
+        let end = parse_field("end_date", &request.end_date)?;
+        let requested_start = match request.start_date.as_deref() {
+            None | Some("") => None,
+            Some(text) => Some(parse_field("start_date", text)?),
+        };
+        let models = resolve_models(request, context)?;
+        let history: Vec<Vec<Date>> = models
             .iter()
-            .map(|h| h.last().map_or(end, |last| last.succ()))
-            .collect(),
-    };
-    let start = model_starts.iter().copied().min().unwrap_or(end);
-    // A model without history runs from the job's start, as in the reference: its cold start
-    // (`end_date`) only matters when every model is cold.
-    let model_starts: Vec<Date> = model_starts
-        .iter()
-        .zip(&history)
-        .map(|(model_start, h)| if h.is_empty() { start } else { *model_start })
-        .collect();
+            .map(|m| sorted_history(context.history.get(m.as_str())))
+            .collect();
+        let model_starts: Vec<Date> = match requested_start {
+            Some(start) => vec![start; models.len()],
+            None => history
+                .iter()
+                .map(|h| h.last().map_or(end, |last| last.succ()))
+                .collect(),
+        };
+        let start = model_starts.iter().copied().min().unwrap_or(end);
+        // A model without history runs from the job's start, as in the reference: its cold
+        // start (`end_date`) only matters when every model is cold.
+        let model_starts: Vec<Date> = model_starts
+            .iter()
+            .zip(&history)
+            .map(|(model_start, h)| if h.is_empty() { start } else { *model_start })
+            .collect();
+        check_range(start, end, context)?;
+        Ok(Self {
+            models,
+            history,
+            model_starts,
+            start,
+            end,
+            resume_mode: requested_start.is_none(),
+        })
+    }
+}
 
+/// The range's order, size and end.
+fn check_range(start: Date, end: Date, context: &PlanContext) -> Result<(), PlanError> {
     if start > end {
         return Err(PlanError::StartAfterEnd {
             start: start.to_string(),
@@ -77,85 +143,76 @@ pub fn plan(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanEr
             today: context.today.to_string(),
         });
     }
-    check_busy(&models, context)?;
+    Ok(())
+}
 
-    let dates = plan_dates(start, end, context);
-    // In resume mode every model starts after its history, so there is nothing to replace.
-    let replace = request.replace_existing && !resume_mode;
-    let mut totals = PlanTotals::default();
-    let mut model_level: BTreeMap<SkipReason, u32> = BTreeMap::new();
-    let mut grid = Vec::with_capacity(models.len());
-    let mut superseded = Vec::new();
-    let mut replaced = 0;
-    let mut superseded_later = Vec::new();
-    for ((model, history), model_start) in models.iter().zip(&history).zip(&model_starts) {
-        let row = plan_model(model, history, *model_start, &dates, replace);
+/// Every model's row, with the counts and supersessions the warnings need.
+#[derive(Default)]
+struct Grid {
+    rows: Vec<ModelRow>,
+    totals: PlanTotals,
+    /// Model-level skips (not weekends or holidays), per reason.
+    model_level: BTreeMap<SkipReason, u32>,
+    /// Completed days a replacing run supersedes.
+    superseded: Vec<ModelDate>,
+    /// Of those, how many run again.
+    replaced: u32,
+    /// Of those, the later days that do not run again.
+    superseded_later: Vec<ModelDate>,
+}
+
+fn plan_grid(span: &Span, dates: &[PlannedDate], replace: bool) -> Grid {
+    let mut grid = Grid {
+        rows: Vec::with_capacity(span.models.len()),
+        ..Grid::default()
+    };
+    let rows = span
+        .models
+        .iter()
+        .zip(&span.history)
+        .zip(&span.model_starts);
+    for ((model, history), model_start) in rows {
+        let row = plan_model(model, history, *model_start, dates, replace);
         for letter in row.cells.bytes() {
-            totals.total_model_days += 1;
+            grid.totals.total_model_days += 1;
             match SkipReason::from_letter(letter) {
-                None => totals.run += 1,
+                None => grid.totals.run += 1,
                 Some(reason) => {
-                    totals.count(reason);
+                    grid.totals.count(reason);
                     if !reason.is_date_level() {
-                        *model_level.entry(reason).or_default() += 1;
+                        *grid.model_level.entry(reason).or_default() += 1;
                     }
                 }
             }
         }
         if replace {
-            let (model_superseded, model_replaced) = supersede(model, history, &row, &dates);
-            replaced += model_replaced;
-            superseded_later.extend(
+            let (model_superseded, model_replaced) = supersede(model, history, &row, dates);
+            grid.replaced += model_replaced;
+            grid.superseded_later.extend(
                 model_superseded
                     .iter()
                     .filter(|(_, runs_again)| !runs_again)
                     .map(|(day, _)| day.clone()),
             );
-            superseded.extend(model_superseded.into_iter().map(|(day, _)| day));
+            grid.superseded
+                .extend(model_superseded.into_iter().map(|(day, _)| day));
         }
-        grid.push(row);
+        grid.rows.push(row);
     }
+    grid
+}
 
-    if totals.run == 0 {
-        return Err(nothing_to_run(&grid, &dates, &totals));
-    }
-    let download_dates: Vec<Date> = match (&context.market, context.download_missing) {
+/// With `download_missing`, the tradable dates whose prices are incomplete: the server
+/// downloads them before the job runs.
+fn download_dates(dates: &[PlannedDate], context: &PlanContext) -> Vec<Date> {
+    match (&context.market, context.download_missing) {
         (Some(market), true) => dates
             .iter()
             .filter(|d| d.skip_reason.is_none() && market.day(d.date) != DayData::Complete)
             .map(|d| d.date)
             .collect(),
         _ => Vec::new(),
-    };
-    let mut warnings = warnings::warnings(
-        &dates,
-        &model_level,
-        replaced,
-        &superseded_later,
-        resume_mode,
-    );
-    if !download_dates.is_empty() {
-        warnings.push(format!(
-            "Downloading missing price data for {} dates before running: {}",
-            download_dates.len(),
-            python_list(&download_dates)
-        ));
     }
-    superseded.sort();
-    Ok(Plan {
-        start_date: start,
-        end_date: end,
-        resume_mode,
-        replace_existing: request.replace_existing,
-        calendar_only: context.market.is_none(),
-        models,
-        dates,
-        grid,
-        totals,
-        warnings,
-        superseded,
-        download_dates,
-    })
 }
 
 fn parse_field(field: &'static str, text: &str) -> Result<Date, PlanError> {

@@ -73,21 +73,21 @@ impl NewsSearch {
             .header("accept", "application/json")
             .send()
             .await
-            .map_err(|e| ToolError::new(format!("search failed: {}", e.without_url())))?;
+            .map_err(|e| ToolError::Search(format!(": {}", e.without_url())))?;
         let status = response.status();
         let text = response
             .text()
             .await
-            .map_err(|e| ToolError::new(format!("search failed: {e}")))?;
+            .map_err(|e| ToolError::Search(format!(": {e}")))?;
         if !status.is_success() {
-            return Err(ToolError::new(format!(
-                "search failed (HTTP {}): {}",
+            return Err(ToolError::Search(format!(
+                " (HTTP {}): {}",
                 status.as_u16(),
                 text.chars().take(200).collect::<String>()
             )));
         }
         let body: Value = serde_json::from_str(&text)
-            .map_err(|_| ToolError::new("search failed: the reply is not JSON"))?;
+            .map_err(|_| ToolError::Search(": the reply is not JSON".into()))?;
         let results = body
             .get("data")
             .and_then(Value::as_array)

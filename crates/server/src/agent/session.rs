@@ -82,9 +82,7 @@ impl Session {
             };
             let result = match serde_json::from_str::<Value>(text) {
                 Ok(arguments) => self.tools.call(&call.name, &arguments).await,
-                Err(e) => Err(super::ToolError::new(format!(
-                    "arguments are not valid JSON: {e}"
-                ))),
+                Err(e) => Err(super::ToolError::InvalidJson(e.to_string())),
             };
             for _ in fills_before..self.tools.book().fills().len() {
                 self.fill_times.push(self.context.clock.timestamp());

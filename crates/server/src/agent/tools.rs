@@ -92,20 +92,68 @@ pub fn tool_definitions(with_search: bool) -> Vec<ToolDefinition> {
     .collect()
 }
 
-/// A tool call that failed; the message goes back to the model.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ToolError(String);
+/// A tool call that failed; its text goes back to the model as `{"error": …}`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ToolError {
+    /// The call's arguments are not JSON.
+    #[error("arguments are not valid JSON: {0}")]
+    InvalidJson(String),
+    /// The arguments are JSON but not an object.
+    #[error("arguments of {0} must be a JSON object")]
+    NotAnObject(String),
+    /// A required argument is absent.
+    #[error("missing argument: {0}")]
+    MissingArgument(&'static str),
+    /// A string argument is not a non-empty string.
+    #[error("argument {0} must be a non-empty string")]
+    NotAString(&'static str),
+    /// A number argument is not a number.
+    #[error("argument {name} must be a number, got {value}")]
+    NotANumber {
+        /// The argument.
+        name: &'static str,
+        /// What was given.
+        value: String,
+    },
+    /// A date that is not `YYYY-MM-DD`.
+    #[error(transparent)]
+    Date(#[from] ai_trader_core::date::DateParseError),
+    /// The ledger refused the trade.
+    #[error(transparent)]
+    Trade(#[from] ai_trader_core::ledger::TradeError),
+    /// A date after the simulated day (no look-ahead).
+    #[error("No data after the simulated day {today}: {date} is in the future")]
+    Future {
+        /// The simulated day.
+        today: Date,
+        /// The date asked for.
+        date: Date,
+    },
+    /// No bar for the symbol on the date.
+    #[error("No price for {symbol} on {date}")]
+    NoPrice {
+        /// The symbol.
+        symbol: String,
+        /// The date.
+        date: Date,
+    },
+    /// A tool this day does not offer.
+    #[error("unknown tool {name}; available: {available}")]
+    UnknownTool {
+        /// What the model called.
+        name: String,
+        /// The tools it may call.
+        available: String,
+    },
+    /// The news search failed.
+    #[error("search failed{0}")]
+    Search(String),
+}
 
 impl ToolError {
-    /// An error with a message.
-    pub fn new(message: impl Into<String>) -> Self {
-        Self(message.into())
-    }
-
     /// `{"error": message}`.
     pub fn to_json(&self) -> Value {
-        json!({ "error": self.0 })
+        json!({ "error": self.to_string() })
     }
 }
 
@@ -117,26 +165,28 @@ pub struct ToolBox {
     search: Option<Arc<NewsSearch>>,
 }
 
-fn arg<'a>(args: &'a Value, name: &str) -> Result<&'a Value, ToolError> {
-    args.get(name)
-        .ok_or_else(|| ToolError::new(format!("missing argument: {name}")))
+fn arg<'a>(args: &'a Value, name: &'static str) -> Result<&'a Value, ToolError> {
+    args.get(name).ok_or(ToolError::MissingArgument(name))
 }
 
-fn string_arg(args: &Value, name: &str) -> Result<String, ToolError> {
+fn string_arg(args: &Value, name: &'static str) -> Result<String, ToolError> {
     arg(args, name)?
         .as_str()
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| ToolError::new(format!("argument {name} must be a non-empty string")))
+        .ok_or(ToolError::NotAString(name))
 }
 
-fn number_arg(args: &Value, name: &str) -> Result<f64, ToolError> {
+fn number_arg(args: &Value, name: &'static str) -> Result<f64, ToolError> {
     let value = arg(args, name)?;
     // Models sometimes quote numbers: accept "5" as 5.
     value
         .as_f64()
         .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
-        .ok_or_else(|| ToolError::new(format!("argument {name} must be a number, got {value}")))
+        .ok_or_else(|| ToolError::NotANumber {
+            name,
+            value: value.to_string(),
+        })
 }
 
 impl ToolBox {
@@ -179,43 +229,41 @@ impl ToolBox {
             args
         };
         if !args.is_object() {
-            return Err(ToolError::new(format!(
-                "arguments of {name} must be a JSON object"
-            )));
+            return Err(ToolError::NotAnObject(name.to_owned()));
         }
         match name {
             "get_price" => self.get_price(&string_arg(args, "symbol")?, &string_arg(args, "date")?),
             "get_position" => Ok(self.position()),
             "buy" | "sell" => {
                 let symbol = string_arg(args, "symbol")?.to_ascii_uppercase();
-                let amount = parse_share_amount(number_arg(args, "amount")?)
-                    .map_err(|e| ToolError::new(e.to_string()))?;
+                let amount = parse_share_amount(number_arg(args, "amount")?)?;
                 let open = self.market.bar(&symbol, self.today).map(|b| b.open);
                 let result = if name == "buy" {
                     self.book.buy(&symbol, amount, open).map(drop)
                 } else {
                     self.book.sell(&symbol, amount, open).map(drop)
                 };
-                result.map_err(|e| ToolError::new(e.to_string()))?;
+                result?;
                 Ok(self.position())
             }
             "add" => Ok(json!(number_arg(args, "a")? + number_arg(args, "b")?)),
             "multiply" => Ok(json!(number_arg(args, "a")? * number_arg(args, "b")?)),
             "search" if self.search.is_some() => {
                 let query = string_arg(args, "query")?;
-                let search = self
-                    .search
-                    .clone()
-                    .ok_or_else(|| ToolError::new("search is not configured"))?;
-                search.search(&query, self.today).await
+                match self.search.clone() {
+                    Some(search) => search.search(&query, self.today).await,
+                    None => Err(self.unknown(name)),
+                }
             }
-            other => {
-                let names: Vec<&str> = self.definitions().iter().map(|t| t.name).collect();
-                Err(ToolError::new(format!(
-                    "unknown tool {other}; available: {}",
-                    names.join(", ")
-                )))
-            }
+            other => Err(self.unknown(other)),
+        }
+    }
+
+    fn unknown(&self, name: &str) -> ToolError {
+        let names: Vec<&str> = self.definitions().iter().map(|t| t.name).collect();
+        ToolError::UnknownTool {
+            name: name.to_owned(),
+            available: names.join(", "),
         }
     }
 
@@ -232,17 +280,16 @@ impl ToolBox {
 
     fn get_price(&self, symbol: &str, date: &str) -> Result<Value, ToolError> {
         let symbol = symbol.to_ascii_uppercase();
-        let date = Date::parse(date).map_err(|e| ToolError::new(e.to_string()))?;
+        let date = Date::parse(date)?;
         if date > self.today {
-            return Err(ToolError::new(format!(
-                "No data after the simulated day {}: {date} is in the future",
-                self.today
-            )));
+            return Err(ToolError::Future {
+                today: self.today,
+                date,
+            });
         }
-        let bar = self
-            .market
-            .bar(&symbol, date)
-            .ok_or_else(|| ToolError::new(format!("No price for {symbol} on {date}")))?;
+        let Some(bar) = self.market.bar(&symbol, date) else {
+            return Err(ToolError::NoPrice { symbol, date });
+        };
         if date == self.today {
             return Ok(json!({"symbol": symbol, "date": date, "open": bar.open}));
         }

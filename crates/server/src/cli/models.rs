@@ -64,9 +64,7 @@ pub(super) fn import_run(
         config.agent_config.initial_cash,
         &clock,
     )?;
-    store
-        .import_run(&job, model, &days)?
-        .map_err(anyhow::Error::msg)?;
+    store.import_run(&job, model, &days)??;
     let trades: usize = days.iter().map(|d| d.fills.len()).sum();
     println!(
         "Imported {} days ({} trades) of {model} as job {}, {} to {}",

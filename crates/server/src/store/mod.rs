@@ -54,6 +54,26 @@ pub enum StoreError {
     Task(#[from] tokio::task::JoinError),
 }
 
+/// Why an imported run cannot be stored (nothing is stored then).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportRefused {
+    /// The trade log has no day.
+    #[error("nothing to import")]
+    Empty,
+    /// The model already has current days on or after the log's first date.
+    #[error(
+        "model {model} already has days from {first} to {last}: an imported run may only extend its history"
+    )]
+    WouldContradict {
+        /// The model.
+        model: String,
+        /// The log's first date.
+        first: Date,
+        /// The model's last current date.
+        last: String,
+    },
+}
+
 /// What the planner needs from the store, read in one consistent snapshot.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlanningState {
@@ -162,7 +182,7 @@ pub trait DayStore {
         job: &NewJob,
         model: &str,
         days: &[CompletedDay],
-    ) -> Result<Result<(), String>, StoreError>;
+    ) -> Result<Result<(), ImportRefused>, StoreError>;
 }
 
 /// Prices and what downloads covered.

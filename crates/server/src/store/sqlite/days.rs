@@ -9,14 +9,37 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::details::{self, Move};
 use super::{StoreError, date, jobs, json, to_json};
-use crate::store::{ActionRow, CompletedDay, DayFilter, DayRow, PreviousDay};
+use crate::store::{ActionRow, CompletedDay, DayFilter, DayRow, ImportRefused, PreviousDay};
 
+/// Commits a finished model-day: its trading day with holdings, trades and conversation, the
+/// supersession of the model's later days from other jobs, and the detail's `completed`.
 pub(super) fn commit(
     tx: &Transaction<'_>,
     day: &CompletedDay,
     now: &str,
 ) -> Result<(), StoreError> {
-    let date_text = day.date.to_string();
+    let id = insert_day(tx, day)?;
+    insert_holdings(tx, id, &day.holdings)?;
+    insert_actions(tx, id, &day.fills)?;
+    insert_messages(tx, id, &day.messages)?;
+    // This day is now the model's current day on its date, and every later day of another job
+    // starts from a portfolio that no longer holds: they stop being current.
+    tx.execute(
+        "UPDATE trading_days SET superseded_by = ?1, superseded_at = ?4
+         WHERE model = ?2 AND date >= ?3 AND job_id != ?1 AND superseded_by IS NULL",
+        params![
+            day.job_id,
+            day.model,
+            day.date.to_string(),
+            day.completed_at
+        ],
+    )?;
+    let completed = Move::to(DetailStatus::Completed);
+    details::end(tx, &day.job_id, day.date, &day.model, completed, now)
+}
+
+/// The trading day row; returns its id.
+fn insert_day(tx: &Transaction<'_>, day: &CompletedDay) -> Result<i64, StoreError> {
     tx.execute(
         "INSERT INTO trading_days (job_id, model, date, starting_cash, starting_portfolio_value, daily_profit,
              daily_return_pct, ending_cash, ending_portfolio_value, reasoning_summary, total_actions,
@@ -26,7 +49,7 @@ pub(super) fn commit(
         params![
             day.job_id,
             day.model,
-            date_text,
+            day.date.to_string(),
             day.starting_cash,
             day.starting_portfolio_value,
             day.daily_profit,
@@ -44,20 +67,35 @@ pub(super) fn commit(
             day.completed_at,
         ],
     )?;
-    let id = tx.last_insert_rowid();
+    Ok(tx.last_insert_rowid())
+}
+
+fn insert_holdings(
+    tx: &Transaction<'_>,
+    day_id: i64,
+    holdings: &BTreeMap<String, u64>,
+) -> Result<(), StoreError> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO holdings (trading_day_id, symbol, quantity) VALUES (?1, ?2, ?3)",
     )?;
-    for (symbol, quantity) in day.holdings.iter().filter(|(_, q)| **q > 0) {
-        stmt.execute(params![id, symbol, *quantity as i64])?;
+    for (symbol, quantity) in holdings.iter().filter(|(_, q)| **q > 0) {
+        stmt.execute(params![day_id, symbol, *quantity as i64])?;
     }
+    Ok(())
+}
+
+fn insert_actions(
+    tx: &Transaction<'_>,
+    day_id: i64,
+    fills: &[(Fill, String)],
+) -> Result<(), StoreError> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO actions (trading_day_id, seq, action_type, symbol, quantity, price, fee, cash_after, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
-    for (seq, (fill, at)) in day.fills.iter().enumerate() {
+    for (seq, (fill, at)) in fills.iter().enumerate() {
         stmt.execute(params![
-            id,
+            day_id,
             seq as i64 + 1,
             fill.side.as_str(),
             fill.symbol,
@@ -68,14 +106,22 @@ pub(super) fn commit(
             at
         ])?;
     }
+    Ok(())
+}
+
+fn insert_messages(
+    tx: &Transaction<'_>,
+    day_id: i64,
+    messages: &[ConversationMessage],
+) -> Result<(), StoreError> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO reasoning_messages (trading_day_id, message_index, role, content, summary, tool_name, tool_input,
              tool_call_id, tool_calls, timestamp)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
-    for m in &day.messages {
+    for m in messages {
         stmt.execute(params![
-            id,
+            day_id,
             m.message_index,
             m.role.as_str(),
             m.content,
@@ -87,15 +133,7 @@ pub(super) fn commit(
             m.timestamp
         ])?;
     }
-    // This day is now the model's current day on its date, and every later day of another job
-    // starts from a portfolio that no longer holds: they stop being current.
-    tx.execute(
-        "UPDATE trading_days SET superseded_by = ?1, superseded_at = ?4
-         WHERE model = ?2 AND date >= ?3 AND job_id != ?1 AND superseded_by IS NULL",
-        params![day.job_id, day.model, date_text, day.completed_at],
-    )?;
-    let completed = Move::to(DetailStatus::Completed);
-    details::end(tx, &day.job_id, day.date, &day.model, completed, now)
+    Ok(())
 }
 
 pub(super) fn import_run(
@@ -104,9 +142,9 @@ pub(super) fn import_run(
     model: &str,
     days: &[CompletedDay],
     now: &str,
-) -> Result<Result<(), String>, StoreError> {
+) -> Result<Result<(), ImportRefused>, StoreError> {
     let Some(first) = days.first() else {
-        return Ok(Err("nothing to import".into()));
+        return Ok(Err(ImportRefused::Empty));
     };
     let later: Option<String> = tx
         .query_row(
@@ -117,10 +155,11 @@ pub(super) fn import_run(
         .optional()?
         .flatten();
     if let Some(last) = later {
-        return Ok(Err(format!(
-            "model {model} already has days from {} to {last}: an imported run may only extend its history",
-            first.date
-        )));
+        return Ok(Err(ImportRefused::WouldContradict {
+            model: model.to_owned(),
+            first: first.date,
+            last,
+        }));
     }
     let dates: Vec<Date> = days.iter().map(|d| d.date).collect();
     let models = [model.to_owned()];

@@ -17,8 +17,8 @@ use ai_trader_core::{Date, JobStatus, Plan, PlanError};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::{
-    ActionRow, CancelOutcome, CompletedDay, DayFilter, DayRow, DayStore, JobRecord, JobStore,
-    NewJob, PlanFn, PlanningState, PreviousDay, PriceStore, Store, StoreError,
+    ActionRow, CancelOutcome, CompletedDay, DayFilter, DayRow, DayStore, ImportRefused, JobRecord,
+    JobStore, NewJob, PlanFn, PlanningState, PreviousDay, PriceStore, Store, StoreError,
 };
 use crate::clock::Clock;
 use crate::market::{Bar, MarketData, PriceSource};
@@ -253,7 +253,7 @@ impl DayStore for SqliteStore {
         job: &NewJob,
         model: &str,
         days: &[CompletedDay],
-    ) -> Result<Result<(), String>, StoreError> {
+    ) -> Result<Result<(), ImportRefused>, StoreError> {
         let now = self.clock.timestamp();
         self.write(|tx| days::import_run(tx, job, model, days, &now))
     }

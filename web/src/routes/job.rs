@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use ai_trader_core::api::{CancelResponse, JobStatusResponse};
-use ai_trader_core::{Date, DetailStatus};
+use ai_trader_core::{Date, DetailStatus, Progress};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -69,15 +69,8 @@ fn grid_of(job: &JobStatusResponse) -> GridData {
     }
 }
 
-/// The job page.
-#[component]
-pub fn JobPage() -> impl IntoView {
-    let abort = Abort::for_page();
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let job = RwSignal::new(None::<Result<JobStatusResponse, String>>);
-    let message = RwSignal::new(None::<String>);
-
+/// Polls a job's status every second until it ends; stops when the page is left.
+fn poll_status(abort: Abort, id: impl Fn() -> String + Copy + 'static, job: JobSignal) {
     let load = move || {
         let id = id();
         spawn_local(async move {
@@ -102,8 +95,82 @@ pub fn JobPage() -> impl IntoView {
     if let Ok(handle) = handle {
         on_cleanup(move || handle.clear());
     }
+}
 
-    let cancel = move |_| {
+type JobSignal = RwSignal<Option<Result<JobStatusResponse, String>>>;
+
+/// The progress bar, a segment per detail status, and the counts.
+#[component]
+fn ProgressBar(progress: Progress) -> impl IntoView {
+    let p = progress;
+    let total = p.total_model_days.max(1) as f64;
+    let segment = |n: u32, class: &'static str, label: &'static str| {
+        let width = f64::from(n) / total * 100.0;
+        view! { <div class=format!("seg {class}") style=format!("width: {width:.3}%") title=format!("{n} {label}")></div> }
+    };
+    view! {
+        <div class="progress" id="progress">
+            {segment(p.completed, "done", "completed")}
+            {segment(p.failed, "failed", "failed")}
+            {segment(p.skipped, "skipped", "skipped")}
+            {segment(p.running, "running", "running")}
+            {segment(p.pending, "pending", "pending")}
+        </div>
+        <p class="counts">{format!("{} completed · {} failed · {} skipped · {} running · {} pending",
+            p.completed, p.failed, p.skipped, p.running, p.pending)}</p>
+    }
+}
+
+/// One job's status, progress, grid and warnings.
+#[component]
+fn JobView(
+    job: JobStatusResponse,
+    cancel: Callback<()>,
+    message: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let j = job;
+    let grid = grid_of(&j);
+    let warnings = j
+        .warnings
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|w| view! { <li>{w}</li> })
+        .collect_view();
+    let active = !j.status.is_terminal();
+    view! {
+        <section class="page job">
+            <h1>"Job " <code>{j.job_id.clone()}</code></h1>
+            <p class="status">
+                <span class=format!("pill {}", j.status) id="job-status">{j.status.to_string()}</span>
+                {format!(" {} models · {} to {}", j.models.len(),
+                    j.date_range.first().map(ToString::to_string).unwrap_or_default(),
+                    j.date_range.last().map(ToString::to_string).unwrap_or_default())}
+                {j.total_duration_seconds.map(|s| format!(" · {s:.1} s"))}
+            </p>
+            <ProgressBar progress=j.progress/>
+            <ul class="warnings">{warnings}</ul>
+            <Grid data=Signal::derive(move || grid.clone())/>
+            <div class="actions">
+                <Show when=move || active><button id="cancel" on:click=move |_| cancel.run(())>"Cancel job"</button></Show>
+                <A href=crate::app::href(&format!("/compare?job_id={}", j.job_id))>"Results of this job"</A>
+                {move || message.get().map(|m| view! { <span class="notice">{m}</span> })}
+            </div>
+        </section>
+    }
+}
+
+/// The job page.
+#[component]
+pub fn JobPage() -> impl IntoView {
+    let abort = Abort::for_page();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let job: JobSignal = RwSignal::new(None);
+    let message = RwSignal::new(None::<String>);
+    poll_status(abort, id, job);
+
+    let cancel = Callback::new(move |()| {
         let id = id();
         spawn_local(async move {
             match api::post::<_, CancelResponse>(
@@ -116,56 +183,11 @@ pub fn JobPage() -> impl IntoView {
                 Err(e) => message.set(Some(e.0)),
             }
         });
-    };
+    });
 
     move || match job.get() {
         None => view! { <p class="empty">"Loading…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
-        Some(Ok(j)) => {
-            let p = j.progress;
-            let total = p.total_model_days.max(1) as f64;
-            let segment = |n: u32, class: &'static str, label: &'static str| {
-                let width = f64::from(n) / total * 100.0;
-                view! { <div class=format!("seg {class}") style=format!("width: {width:.3}%") title=format!("{n} {label}")></div> }
-            };
-            let grid = grid_of(&j);
-            let warnings = j
-                .warnings
-                .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|w| view! { <li>{w}</li> })
-                .collect_view();
-            let active = !j.status.is_terminal();
-            view! {
-                <section class="page job">
-                    <h1>"Job " <code>{j.job_id.clone()}</code></h1>
-                    <p class="status">
-                        <span class=format!("pill {}", j.status) id="job-status">{j.status.to_string()}</span>
-                        {format!(" {} models · {} to {}", j.models.len(),
-                            j.date_range.first().map(ToString::to_string).unwrap_or_default(),
-                            j.date_range.last().map(ToString::to_string).unwrap_or_default())}
-                        {j.total_duration_seconds.map(|s| format!(" · {s:.1} s"))}
-                    </p>
-                    <div class="progress" id="progress">
-                        {segment(p.completed, "done", "completed")}
-                        {segment(p.failed, "failed", "failed")}
-                        {segment(p.skipped, "skipped", "skipped")}
-                        {segment(p.running, "running", "running")}
-                        {segment(p.pending, "pending", "pending")}
-                    </div>
-                    <p class="counts">{format!("{} completed · {} failed · {} skipped · {} running · {} pending",
-                        p.completed, p.failed, p.skipped, p.running, p.pending)}</p>
-                    <ul class="warnings">{warnings}</ul>
-                    <Grid data=Signal::derive(move || grid.clone())/>
-                    <div class="actions">
-                        <Show when=move || active><button id="cancel" on:click=cancel>"Cancel job"</button></Show>
-                        <A href=crate::app::href(&format!("/compare?job_id={}", j.job_id))>"Results of this job"</A>
-                        {move || message.get().map(|m| view! { <span class="notice">{m}</span> })}
-                    </div>
-                </section>
-            }
-            .into_any()
-        }
+        Some(Ok(j)) => view! { <JobView job=j cancel message/> }.into_any(),
     }
 }

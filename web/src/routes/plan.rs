@@ -81,25 +81,14 @@ fn grid_of(plan: &Plan) -> GridData {
     }
 }
 
-/// The plan page.
-#[component]
-pub fn PlanPage() -> impl IntoView {
-    let abort = Abort::for_page();
-    let today = browser_today();
-    let start = RwSignal::new(
-        calendar::previous_trading_day(today)
-            .add_days(-6)
-            .to_string(),
-    );
-    let end = RwSignal::new(calendar::previous_trading_day(today).to_string());
-    let resume = RwSignal::new(false);
-    let replace = RwSignal::new(false);
-    let models = RwSignal::new(Vec::<ModelSummary>::new());
-    let selected = RwSignal::new(Vec::<String>::new());
-    let context = RwSignal::new(None::<PlanContext>);
-    let offline = RwSignal::new(false);
-    let submit_error = RwSignal::new(None::<String>);
-
+/// The configured models, with the enabled ones ticked; `offline` when the server does not
+/// answer.
+fn load_models(
+    abort: Abort,
+    models: RwSignal<Vec<ModelSummary>>,
+    selected: RwSignal<Vec<String>>,
+    offline: RwSignal<bool>,
+) {
     spawn_local(async move {
         match api::get::<ModelsResponse>("/models", abort).await {
             Ok(list) => {
@@ -115,8 +104,16 @@ pub fn PlanPage() -> impl IntoView {
             Err(_) => offline.set(true),
         }
     });
+}
 
-    // The context of the current window, fetched again only when the window changes.
+/// Keeps `context` on the planning context of the window `start..end`, fetched again only
+/// when the window changes.
+fn watch_context(
+    abort: Abort,
+    (start, end): (RwSignal<String>, RwSignal<String>),
+    context: RwSignal<Option<PlanContext>>,
+    offline: RwSignal<bool>,
+) {
     Effect::new(move |previous: Option<(String, String)>| {
         let window = (start.get(), end.get());
         if previous.as_ref() == Some(&window) {
@@ -130,12 +127,8 @@ pub fn PlanPage() -> impl IntoView {
                 } else {
                     String::new()
                 };
-                match api::get::<PlanContext>(
-                    &format!("/simulate/plan-context?{from}end_date={e}"),
-                    abort,
-                )
-                .await
-                {
+                let url = format!("/simulate/plan-context?{from}end_date={e}");
+                match api::get::<PlanContext>(&url, abort).await {
                     Ok(ctx) => {
                         offline.set(false);
                         context.set(Some(ctx));
@@ -149,6 +142,117 @@ pub fn PlanPage() -> impl IntoView {
         }
         window
     });
+}
+
+/// The context without a server: the exchange calendar alone.
+fn calendar_context(today: Date, models: &[ModelSummary]) -> PlanContext {
+    PlanContext {
+        today,
+        max_simulation_days: DEFAULT_MAX_SIMULATION_DAYS,
+        models: if models.is_empty() {
+            vec![ModelInfo {
+                signature: "any model".into(),
+                enabled: true,
+            }]
+        } else {
+            models
+                .iter()
+                .map(|m| ModelInfo {
+                    signature: m.signature.clone(),
+                    enabled: m.enabled,
+                })
+                .collect()
+        },
+        market: None,
+        history: Default::default(),
+        active_jobs: vec![],
+        download_missing: false,
+    }
+}
+
+/// A checkbox per configured model, with its kind.
+#[component]
+fn ModelChoices(
+    models: RwSignal<Vec<ModelSummary>>,
+    selected: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    move || {
+        models
+            .get()
+            .into_iter()
+            .map(|m| {
+                let signature = m.signature.clone();
+                let checked = {
+                    let signature = signature.clone();
+                    move || selected.get().contains(&signature)
+                };
+                let toggle = {
+                    let signature = signature.clone();
+                    move |_| {
+                        selected.update(|list| {
+                            if let Some(i) = list.iter().position(|s| *s == signature) {
+                                list.remove(i);
+                            } else {
+                                list.push(signature.clone());
+                            }
+                        })
+                    }
+                };
+                let kind = if m.provider.is_baseline() { "baseline" } else { m.provider.as_str() };
+                view! {
+                    <label class="model-choice">
+                        <input type="checkbox" prop:checked=checked on:change=toggle data-model=signature/>
+                        <span>{m.name}</span>
+                        <span class=format!("tag {kind}")>{kind}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+    }
+}
+
+/// The plan's counts and warnings, or the planner's error.
+#[component]
+fn PlanSummary(planned: Memo<Result<Plan, String>>) -> impl IntoView {
+    move || match planned.get() {
+        Err(e) => view! { <p class="error" id="plan-error">{e}</p> }.into_any(),
+        Ok(p) => {
+            let t = p.totals;
+            let warnings = p
+                .warnings
+                .iter()
+                .map(|w| view! { <li>{w.clone()}</li> })
+                .collect_view();
+            view! {
+                <div class="totals" id="totals">
+                    <span class="run">{format!("{} run", t.run)}</span>
+                    <span>{format!("{} skipped", t.skipped)}</span>
+                    <span>{format!("weekend {} · holiday {} · incomplete {} · completed {} · before history {}",
+                        t.weekend, t.market_holiday, t.incomplete_price_data, t.already_completed, t.before_history)}</span>
+                </div>
+                <ul class="warnings" id="warnings">{warnings}</ul>
+            }.into_any()
+        }
+    }
+}
+
+/// The plan page.
+#[component]
+pub fn PlanPage() -> impl IntoView {
+    let abort = Abort::for_page();
+    let today = browser_today();
+    let last_trading_day = calendar::previous_trading_day(today);
+    let start = RwSignal::new(last_trading_day.add_days(-6).to_string());
+    let end = RwSignal::new(last_trading_day.to_string());
+    let resume = RwSignal::new(false);
+    let replace = RwSignal::new(false);
+    let models = RwSignal::new(Vec::<ModelSummary>::new());
+    let selected = RwSignal::new(Vec::<String>::new());
+    let context = RwSignal::new(None::<PlanContext>);
+    let offline = RwSignal::new(false);
+    let submit_error = RwSignal::new(None::<String>);
+    load_models(abort, models, selected, offline);
+    watch_context(abort, (start, end), context, offline);
 
     let request = Memo::new(move |_| PlanRequest {
         start_date: if resume.get() {
@@ -163,29 +267,9 @@ pub fn PlanPage() -> impl IntoView {
 
     // Planned locally on every change: no round trip per keystroke.
     let planned = Memo::new(move |_| {
-        let ctx = context.get().unwrap_or_else(|| PlanContext {
-            today,
-            max_simulation_days: DEFAULT_MAX_SIMULATION_DAYS,
-            models: if models.get().is_empty() {
-                vec![ModelInfo {
-                    signature: "any model".into(),
-                    enabled: true,
-                }]
-            } else {
-                models
-                    .get()
-                    .iter()
-                    .map(|m| ModelInfo {
-                        signature: m.signature.clone(),
-                        enabled: m.enabled,
-                    })
-                    .collect()
-            },
-            market: None,
-            history: Default::default(),
-            active_jobs: vec![],
-            download_missing: false,
-        });
+        let ctx = context
+            .get()
+            .unwrap_or_else(|| calendar_context(today, &models.get()));
         let mut req = request.get();
         if models.get().is_empty() {
             req.models = None;
@@ -208,40 +292,6 @@ pub fn PlanPage() -> impl IntoView {
         });
     };
 
-    let model_list = move || {
-        models
-            .get()
-            .into_iter()
-            .map(|m| {
-                let signature = m.signature.clone();
-                let checked = {
-                    let signature = signature.clone();
-                    move || selected.get().contains(&signature)
-                };
-                let toggle = {
-                    let signature = signature.clone();
-                    move |_| {
-                        selected.update(|list| {
-                            if let Some(i) = list.iter().position(|s| *s == signature) {
-                                list.remove(i);
-                            } else {
-                                list.push(signature.clone());
-                            }
-                        })
-                    }
-                };
-                let kind = if m.provider.is_baseline() { "baseline" } else { m.provider.as_str() }.to_owned();
-                view! {
-                    <label class="model-choice">
-                        <input type="checkbox" prop:checked=checked on:change=toggle data-model=signature/>
-                        <span>{m.name}</span>
-                        <span class=format!("tag {kind}")>{kind.clone()}</span>
-                    </label>
-                }
-            })
-            .collect_view()
-    };
-
     view! {
         <section class="page plan">
             <h1>"Plan a job"</h1>
@@ -251,26 +301,11 @@ pub fn PlanPage() -> impl IntoView {
                 <label class="inline"><input type="checkbox" id="resume" prop:checked=resume on:change=move |_| resume.update(|r| *r = !*r)/>"Resume each model after its history"</label>
                 <label class="inline"><input type="checkbox" id="replace" prop:checked=replace on:change=move |_| replace.update(|r| *r = !*r)/>"Re-run completed days"</label>
             </div>
-            <div class="models">{model_list}</div>
+            <div class="models"><ModelChoices models selected/></div>
             <Show when=move || offline.get()>
                 <p class="notice" id="calendar-only">"The server cannot be reached: this preview uses the exchange calendar alone (no price data, history or busy models)."</p>
             </Show>
-            {move || match planned.get() {
-                Err(e) => view! { <p class="error" id="plan-error">{e}</p> }.into_any(),
-                Ok(p) => {
-                    let t = p.totals;
-                    let warnings = p.warnings.iter().map(|w| view! { <li>{w.clone()}</li> }).collect_view();
-                    view! {
-                        <div class="totals" id="totals">
-                            <span class="run">{format!("{} run", t.run)}</span>
-                            <span>{format!("{} skipped", t.skipped)}</span>
-                            <span>{format!("weekend {} · holiday {} · incomplete {} · completed {} · before history {}",
-                                t.weekend, t.market_holiday, t.incomplete_price_data, t.already_completed, t.before_history)}</span>
-                        </div>
-                        <ul class="warnings" id="warnings">{warnings}</ul>
-                    }.into_any()
-                }
-            }}
+            <PlanSummary planned/>
             <Grid data=grid/>
             <div class="actions">
                 <button id="submit" on:click=submit prop:disabled=move || planned.get().is_err() || offline.get()>"Start job"</button>

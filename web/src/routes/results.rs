@@ -3,6 +3,7 @@
 
 use ai_trader_core::api::{JobsResponse, ModelRangeResult, ResultItem, ResultsResponse};
 use ai_trader_core::ledger::daily_change;
+use ai_trader_core::metrics::DailyValue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -18,29 +19,31 @@ const COLOURS: [&str; 8] = [
     "#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777",
 ];
 
-fn chart(ranges: &[ModelRangeResult]) -> impl IntoView + use<> {
-    let (w, h, pad) = (760.0, 280.0, 48.0);
-    let mut series: Vec<Series> = Vec::new();
-    for r in ranges {
-        series.push((
-            r.model.clone(),
-            r.daily_portfolio_values
-                .iter()
-                .map(|v| (v.date.to_string(), v.portfolio_value))
-                .collect(),
-            false,
-        ));
-    }
-    if let Some(b) = ranges.iter().find_map(|r| r.baseline.clone()) {
+/// Every model's values, and the baseline's (dashed).
+fn chart_series(ranges: &[ModelRangeResult]) -> Vec<Series> {
+    let points = |values: &[DailyValue]| {
+        values
+            .iter()
+            .map(|v| (v.date.to_string(), v.portfolio_value))
+            .collect()
+    };
+    let mut series: Vec<Series> = ranges
+        .iter()
+        .map(|r| (r.model.clone(), points(&r.daily_portfolio_values), false))
+        .collect();
+    if let Some(b) = ranges.iter().find_map(|r| r.baseline.as_ref()) {
         series.push((
             format!("{} buy & hold", b.symbol),
-            b.daily_portfolio_values
-                .iter()
-                .map(|v| (v.date.to_string(), v.portfolio_value))
-                .collect(),
+            points(&b.daily_portfolio_values),
             true,
         ));
     }
+    series
+}
+
+fn chart(ranges: &[ModelRangeResult]) -> impl IntoView + use<> {
+    let (w, h, pad) = (760.0, 280.0, 48.0);
+    let series = chart_series(ranges);
     let mut dates: Vec<String> = series
         .iter()
         .flat_map(|(_, pts, _)| pts.iter().map(|(d, _)| d.clone()))
@@ -142,6 +145,62 @@ fn daily(ranges: &[ModelRangeResult]) -> impl IntoView + use<> {
     }
 }
 
+/// The leaderboard: models by period return, the buy-and-hold baseline beside each.
+fn leaderboard(ranges: &[ModelRangeResult]) -> impl IntoView + use<> {
+    let mut ranked = ranges.to_vec();
+    ranked.sort_by(|a, b| {
+        b.period_metrics
+            .period_return_pct
+            .total_cmp(&a.period_metrics.period_return_pct)
+    });
+    let rows = ranked.iter().map(|r| {
+        let m = &r.period_metrics;
+        let baseline = r.baseline.as_ref().map(|b| b.period_metrics.period_return_pct);
+        view! {
+            <tr data-model=r.model.clone()>
+                <th>{r.model.clone()}</th>
+                <td>{money(m.ending_portfolio_value)}</td>
+                <td>{pct(Some(m.period_return_pct))}</td>
+                <td>{pct(m.annualized_return_pct)}</td>
+                <td>{ratio(m.sharpe_ratio)}</td>
+                <td>{format!("{:.2} %", m.max_drawdown_pct)}</td>
+                <td>{m.win_rate_pct.map(|w| format!("{w:.0} %")).unwrap_or_else(|| "—".into())}</td>
+                <td>{m.number_of_trades}</td>
+                <td class="baseline">{pct(baseline)}</td>
+            </tr>
+        }
+    }).collect_view();
+    view! {
+        <table class="list leaderboard" id="leaderboard">
+            <thead><tr><th>"Model"</th><th>"Value"</th><th>"Return"</th><th>"Annualised"</th><th>"Sharpe"</th><th>"Max drawdown"</th><th>"Win rate"</th><th>"Trades"</th><th>"Buy & hold"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// The per-model range results of `start..end` (of one job, when given).
+async fn load_ranges(
+    (start, end): (String, String),
+    job: Option<String>,
+    abort: Abort,
+) -> Result<Vec<ModelRangeResult>, String> {
+    let mut path = format!("/results?start_date={start}&end_date={end}");
+    if let Some(j) = job {
+        path.push_str(&format!("&job_id={j}"));
+    }
+    let response = api::get::<ResultsResponse>(&path, abort)
+        .await
+        .map_err(|e| e.0)?;
+    Ok(response
+        .results
+        .into_iter()
+        .filter_map(|i| match i {
+            ResultItem::Range(r) => Some(*r),
+            ResultItem::Day(_) => None,
+        })
+        .collect())
+}
+
 /// The results page.
 #[component]
 pub fn ResultsPage() -> impl IntoView {
@@ -153,28 +212,11 @@ pub fn ResultsPage() -> impl IntoView {
     let results = RwSignal::new(None::<Result<Vec<ModelRangeResult>, String>>);
 
     let load = move || {
-        let (s, e, j) = (start.get_untracked(), end.get_untracked(), job());
-        spawn_local(async move {
-            let mut path = format!("/results?start_date={s}&end_date={e}");
-            if let Some(j) = j {
-                path.push_str(&format!("&job_id={j}"));
-            }
-            let r = api::get::<ResultsResponse>(&path, abort).await.map(|r| {
-                r.results
-                    .into_iter()
-                    .filter_map(|i| {
-                        if let ResultItem::Range(r) = i {
-                            Some(*r)
-                        } else {
-                            None
-                        }
-                    })
-                    .collect()
-            });
-            results.set(Some(r.map_err(|e| e.0)));
-        });
+        let window = (start.get_untracked(), end.get_untracked());
+        let job = job();
+        spawn_local(async move { results.set(Some(load_ranges(window, job, abort).await)) });
     };
-    // Start from the newest completed job's range.
+    // Start from the newest job's range.
     spawn_local(async move {
         if let Ok(list) = api::get::<JobsResponse>("/simulate/jobs?limit=1", abort).await
             && let Some(j) = list.jobs.first()
@@ -196,35 +238,11 @@ pub fn ResultsPage() -> impl IntoView {
             {move || match results.get() {
                 None => view! { <p class="empty">"Choose a range."</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
-                Some(Ok(ranges)) => {
-                    let mut ranked = ranges.clone();
-                    ranked.sort_by(|a, b| b.period_metrics.period_return_pct.total_cmp(&a.period_metrics.period_return_pct));
-                    let rows = ranked.iter().map(|r| {
-                        let m = &r.period_metrics;
-                        let baseline = r.baseline.as_ref().map(|b| b.period_metrics.period_return_pct);
-                        view! {
-                            <tr data-model=r.model.clone()>
-                                <th>{r.model.clone()}</th>
-                                <td>{money(m.ending_portfolio_value)}</td>
-                                <td>{pct(Some(m.period_return_pct))}</td>
-                                <td>{pct(m.annualized_return_pct)}</td>
-                                <td>{ratio(m.sharpe_ratio)}</td>
-                                <td>{format!("{:.2} %", m.max_drawdown_pct)}</td>
-                                <td>{m.win_rate_pct.map(|w| format!("{w:.0} %")).unwrap_or_else(|| "—".into())}</td>
-                                <td>{m.number_of_trades}</td>
-                                <td class="baseline">{pct(baseline)}</td>
-                            </tr>
-                        }
-                    }).collect_view();
-                    view! {
-                        <table class="list leaderboard" id="leaderboard">
-                            <thead><tr><th>"Model"</th><th>"Value"</th><th>"Return"</th><th>"Annualised"</th><th>"Sharpe"</th><th>"Max drawdown"</th><th>"Win rate"</th><th>"Trades"</th><th>"Buy & hold"</th></tr></thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                        {chart(&ranges)}
-                        {daily(&ranges)}
-                    }.into_any()
-                }
+                Some(Ok(ranges)) => view! {
+                    {leaderboard(&ranges)}
+                    {chart(&ranges)}
+                    {daily(&ranges)}
+                }.into_any(),
             }}
         </section>
     }

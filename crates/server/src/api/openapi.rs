@@ -27,6 +27,68 @@ struct Operation {
     errors: &'static [(u16, &'static str)],
 }
 
+impl Operation {
+    fn new(summary: &'static str, response: Value) -> Self {
+        Self {
+            summary,
+            body: None,
+            query: None,
+            response,
+            errors: &[],
+        }
+    }
+
+    fn body(self, body: Value) -> Self {
+        Self {
+            body: Some(body),
+            ..self
+        }
+    }
+
+    fn query(self, query: Value) -> Self {
+        Self {
+            query: Some(query),
+            ..self
+        }
+    }
+
+    fn errors(self, errors: &'static [(u16, &'static str)]) -> Self {
+        Self { errors, ..self }
+    }
+
+    /// The operation object, with path parameters taken from `path`'s `{name}` segments.
+    fn to_json(&self, path: &str, error: &Value) -> Value {
+        let mut responses = Map::new();
+        responses.insert(
+            "200".into(),
+            json!({"description": "OK", "content": {"application/json": {"schema": self.response}}}),
+        );
+        for (status, description) in self.errors {
+            responses.insert(
+                status.to_string(),
+                json!({"description": description, "content": {"application/json": {"schema": error}}}),
+            );
+        }
+        let mut operation = json!({"summary": self.summary, "responses": responses});
+        let mut params: Vec<Value> = path
+            .split('/')
+            .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        if let Some(Value::Array(query)) = &self.query {
+            params.extend(query.iter().cloned());
+        }
+        if !params.is_empty() {
+            operation["parameters"] = Value::Array(params);
+        }
+        if let Some(body) = &self.body {
+            operation["requestBody"] =
+                json!({"required": true, "content": {"application/json": {"schema": body}}});
+        }
+        operation
+    }
+}
+
 fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
     generator.subschema_for::<T>().to_value()
 }
@@ -43,110 +105,79 @@ fn parameters<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
     )
 }
 
+const BAD: (u16, &str) = (
+    400,
+    "Invalid request: the detail names the field and what is allowed",
+);
+const SHAPE: (u16, &str) = (422, "Body or query of the wrong shape");
+const MISSING: (u16, &str) = (404, "Not found");
+const UNAUTHORIZED: (u16, &str) = (
+    401,
+    "Bearer token missing or wrong (with AI_TRADER_API_TOKEN)",
+);
+
 fn operation(method: &Method, path: &str, g: &mut SchemaGenerator) -> Option<Operation> {
-    const BAD: (u16, &str) = (
-        400,
-        "Invalid request: the detail names the field and what is allowed",
-    );
-    const SHAPE: (u16, &str) = (422, "Body or query of the wrong shape");
-    const MISSING: (u16, &str) = (404, "Not found");
-    let op = |summary, body, query, response, errors| {
-        Some(Operation {
-            summary,
-            body,
-            query,
-            response,
-            errors,
-        })
-    };
-    match (method.as_str(), path) {
-        ("POST", "/simulate/trigger") => op(
+    let op = match (method.as_str(), path) {
+        ("POST", "/simulate/trigger") => Operation::new(
             "Plan and create a job; its details are the plan",
-            Some(schema::<TriggerRequest>(g)),
-            None,
             schema::<TriggerResponse>(g),
-            &[
-                BAD,
-                SHAPE,
-                (
-                    401,
-                    "Bearer token missing or wrong (with AI_TRADER_API_TOKEN)",
-                ),
-            ],
-        ),
-        ("POST", "/simulate/preview") => op(
+        )
+        .body(schema::<TriggerRequest>(g))
+        .errors(&[BAD, SHAPE, UNAUTHORIZED]),
+        ("POST", "/simulate/preview") => Operation::new(
             "Plan a job without creating it (what the browser computes)",
-            Some(schema::<TriggerRequest>(g)),
-            None,
             schema::<Plan>(g),
-            &[BAD, SHAPE],
-        ),
-        ("GET", "/simulate/plan-context") => op(
+        )
+        .body(schema::<TriggerRequest>(g))
+        .errors(&[BAD, SHAPE]),
+        ("GET", "/simulate/plan-context") => Operation::new(
             "Everything the browser planner needs for a date window",
-            None,
-            Some(parameters::<PlanContextQuery>(g)),
             schema::<PlanContext>(g),
-            &[BAD, SHAPE],
-        ),
-        ("GET", "/simulate/status/{job_id}") => op(
+        )
+        .query(parameters::<PlanContextQuery>(g))
+        .errors(&[BAD, SHAPE]),
+        ("GET", "/simulate/status/{job_id}") => Operation::new(
             "A job's status, progress, details and warnings",
-            None,
-            None,
             schema::<JobStatusResponse>(g),
-            &[MISSING],
-        ),
-        ("GET", "/simulate/jobs") => op(
-            "Jobs, newest first, paginated",
-            None,
-            Some(parameters::<JobsQuery>(g)),
-            schema::<JobsResponse>(g),
-            &[BAD, SHAPE],
-        ),
-        ("POST", "/simulate/cancel/{job_id}") => op(
+        )
+        .errors(&[MISSING]),
+        ("GET", "/simulate/jobs") => {
+            Operation::new("Jobs, newest first, paginated", schema::<JobsResponse>(g))
+                .query(parameters::<JobsQuery>(g))
+                .errors(&[BAD, SHAPE])
+        }
+        ("POST", "/simulate/cancel/{job_id}") => Operation::new(
             "Cancel a job: pending model-days are skipped, running ones finish",
-            None,
-            None,
             schema::<CancelResponse>(g),
-            &[MISSING, (400, "The job has already finished")],
-        ),
-        ("GET", "/results") => op(
+        )
+        .errors(&[MISSING, (400, "The job has already finished")]),
+        ("GET", "/results") => Operation::new(
             "Day-centric results (single date) or per-model ranges with metrics and a baseline",
-            None,
-            Some(parameters::<ResultsQuery>(g)),
             schema::<ResultsResponse>(g),
-            &[BAD, SHAPE, MISSING],
-        ),
-        ("GET", "/reasoning") => op(
+        )
+        .query(parameters::<ResultsQuery>(g))
+        .errors(&[BAD, SHAPE, MISSING]),
+        ("GET", "/reasoning") => Operation::new(
             "Trading sessions with summaries, trades and conversations",
-            None,
-            Some(parameters::<ReasoningQuery>(g)),
             schema::<ReasoningResponse>(g),
-            &[BAD, SHAPE, MISSING],
-        ),
-        ("GET", "/models") => op(
+        )
+        .query(parameters::<ReasoningQuery>(g))
+        .errors(&[BAD, SHAPE, MISSING]),
+        ("GET", "/models") => Operation::new(
             "Configured models, without secrets",
-            None,
-            None,
             schema::<ModelsResponse>(g),
-            &[],
         ),
-        ("GET", "/market/coverage") => op(
+        ("GET", "/market/coverage") => Operation::new(
             "Price coverage and tradable dates",
-            None,
-            None,
             schema::<CoverageResponse>(g),
-            &[],
         ),
-        ("GET", "/health") => op(
-            "Service and database health",
-            None,
-            None,
-            schema::<HealthResponse>(g),
-            &[],
-        ),
-        ("GET", "/openapi.json") => op("This document", None, None, json!({"type": "object"}), &[]),
-        _ => None,
-    }
+        ("GET", "/health") => {
+            Operation::new("Service and database health", schema::<HealthResponse>(g))
+        }
+        ("GET", "/openapi.json") => Operation::new("This document", json!({"type": "object"})),
+        _ => return None,
+    };
+    Some(op)
 }
 
 /// The OpenAPI document of every route of the router.
@@ -160,35 +191,8 @@ pub fn document() -> Value {
         let Some(op) = operation(&method, path, &mut generator) else {
             continue;
         };
-        let mut responses = Map::new();
-        responses.insert(
-            "200".into(),
-            json!({"description": "OK", "content": {"application/json": {"schema": op.response}}}),
-        );
-        for (status, description) in op.errors {
-            responses.insert(
-                status.to_string(),
-                json!({"description": description, "content": {"application/json": {"schema": error}}}),
-            );
-        }
-        let mut operation = json!({"summary": op.summary, "responses": responses});
-        let mut params: Vec<Value> = path
-            .split('/')
-            .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
-            .collect();
-        if let Some(Value::Array(query)) = op.query {
-            params.extend(query);
-        }
-        if !params.is_empty() {
-            operation["parameters"] = Value::Array(params);
-        }
-        if let Some(body) = op.body {
-            operation["requestBody"] =
-                json!({"required": true, "content": {"application/json": {"schema": body}}});
-        }
         let entry = paths.entry(path.to_owned()).or_insert_with(|| json!({}));
-        entry[method.as_str().to_ascii_lowercase()] = operation;
+        entry[method.as_str().to_ascii_lowercase()] = op.to_json(path, &error);
     }
     let schemas: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
     json!({

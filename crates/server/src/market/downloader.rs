@@ -156,3 +156,6 @@ impl Downloader {
         Ok(report)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -274,3 +274,6 @@ impl Worker {
         db.fail_detail(job_id, date, model, failure).await
     }
 }
+
+#[cfg(test)]
+mod tests;

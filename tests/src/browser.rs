@@ -1,9 +1,10 @@
 //! Headless Chromium through chromedriver (Debian's packages), driven with fantoccini over plain
 //! HTTP on loopback. Screenshots go to `target/screenshots/`.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -41,24 +42,34 @@ impl Drop for Browser {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// Starts chromedriver on a port the system picks and reads that port back from its first
+/// lines ("ChromeDriver was started successfully on port N.").
+fn start_driver() -> (Child, u16) {
+    let mut driver = Command::new("chromedriver")
+        .arg("--port=0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (apt-get install chromium-driver)");
+    let stdout = driver.stdout.take().expect("chromedriver stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let port = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.strip_prefix("ChromeDriver was started successfully on port ")
+                .and_then(|rest| rest.trim_end_matches('.').parse().ok())
+        })
+        .expect("chromedriver did not say its port");
+    // Keep draining its output so it never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (driver, port)
 }
 
 impl Browser {
     /// Starts chromedriver and a headless Chromium.
     pub async fn start() -> Self {
-        let port = free_port();
-        let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver (apt-get install chromium-driver)");
+        let (driver, port) = start_driver();
         let profile = tempfile::tempdir().unwrap();
         let args = [
             "--headless=new",
@@ -78,24 +89,12 @@ impl Browser {
             json!({"goog:chromeOptions": {"args": all, "binary": "/usr/bin/chromium"}});
         let capabilities = capabilities.as_object().unwrap().clone();
         let url = format!("http://127.0.0.1:{port}");
-        let started = Instant::now();
-        let client = loop {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector)
-                .capabilities(capabilities.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(client) => break client,
-                Err(e) => {
-                    assert!(
-                        started.elapsed() < Duration::from_secs(20),
-                        "chromedriver did not start: {e}"
-                    );
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-            }
-        };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot start Chromium through chromedriver: {e}"));
         Self {
             driver,
             _profile: profile,
@@ -123,19 +122,20 @@ impl Browser {
 
     /// Waits until `check` holds for the text of `css`.
     pub async fn wait_text(&self, css: &str, check: impl Fn(&str) -> bool) -> String {
-        let started = Instant::now();
-        loop {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await
-                && let Ok(text) = element.text().await
-                && check(&text)
-            {
-                return text;
+        let seen = crate::eventually_or(Duration::from_secs(30), || async {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(element) => match element.text().await {
+                    Ok(text) if check(&text) => Ok(text),
+                    Ok(text) => Err(format!("{text:?}")),
+                    Err(e) => Err(e.to_string()),
+                },
+                Err(_) => Err("(absent)".to_owned()),
             }
-            if started.elapsed() > Duration::from_secs(30) {
-                let text = match self.client.find(Locator::Css(css)).await {
-                    Ok(e) => e.text().await.unwrap_or_default(),
-                    Err(_) => "(absent)".to_owned(),
-                };
+        })
+        .await;
+        match seen {
+            Ok(text) => text,
+            Err(last) => {
                 let url = self
                     .client
                     .current_url()
@@ -144,10 +144,9 @@ impl Browser {
                     .unwrap_or_default();
                 self.screenshot("failure").await;
                 panic!(
-                    "{css} never had the expected text: {text:?} at {url} (see target/screenshots/failure.png)"
+                    "{css} never had the expected text: {last} at {url} (see target/screenshots/failure.png)"
                 );
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 

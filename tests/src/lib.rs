@@ -13,6 +13,37 @@ use serde_json::Value;
 pub mod browser;
 pub mod fake_alphavantage;
 pub mod fake_openai;
+pub mod llm;
+
+/// Polls `check` until it holds; a poll loop that gives up fails the test, saying what it
+/// waited for and the last thing it saw.
+pub async fn eventually<T, F, Fut>(what: &str, timeout: Duration, check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    match eventually_or(timeout, check).await {
+        Ok(value) => value,
+        Err(last) => panic!("{what}: not after {timeout:?}; last seen: {last}"),
+    }
+}
+
+/// Like [`eventually`], but gives the last thing seen back to the caller on timeout (to add a
+/// screenshot, say) instead of failing at once.
+pub async fn eventually_or<T, F, Fut>(timeout: Duration, mut check: F) -> Result<T, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
+    let start = Instant::now();
+    loop {
+        match check().await {
+            Ok(value) => return Ok(value),
+            Err(last) if start.elapsed() >= timeout => return Err(last),
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+}
 
 /// The binary under test.
 pub fn binary() -> PathBuf {
@@ -295,21 +326,33 @@ impl Server {
 
     /// Polls a job until it is terminal (at most `timeout`).
     pub async fn wait(&self, job_id: &str, timeout: Duration) -> Value {
-        let start = Instant::now();
-        loop {
-            let (status, job) = self.get(&format!("/simulate/status/{job_id}")).await;
-            assert_eq!(status, 200, "{job}");
-            if matches!(
+        self.wait_status(job_id, "the job to end", timeout, |job| {
+            matches!(
                 job["status"].as_str(),
                 Some("completed" | "partial" | "failed" | "cancelled")
-            ) {
-                return job;
+            )
+        })
+        .await
+    }
+
+    /// Polls a job's status until `check` holds for it (at most `timeout`).
+    pub async fn wait_status(
+        &self,
+        job_id: &str,
+        what: &str,
+        timeout: Duration,
+        check: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let path = format!("/simulate/status/{job_id}");
+        eventually(&format!("job {job_id}: {what}"), timeout, || async {
+            let (status, job) = self.get(&path).await;
+            assert_eq!(status, 200, "{job}");
+            if check(&job) {
+                Ok(job)
+            } else {
+                Err(job.to_string())
             }
-            assert!(
-                start.elapsed() < timeout,
-                "job {job_id} not finished after {timeout:?}: {job}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        })
+        .await
     }
 }

@@ -3,7 +3,9 @@
 //! watch the job complete, compare results. Screenshots of every page are saved.
 
 use ai_trader_e2e::browser::{Browser, ui_dir};
-use ai_trader_e2e::{Options, Workspace};
+use std::time::Duration;
+
+use ai_trader_e2e::{Options, Workspace, eventually};
 use serde_json::{Value, json};
 
 fn ui_options() -> Options {
@@ -211,46 +213,32 @@ async fn the_static_build_under_a_sub_path_calls_the_api_cross_origin() {
         site.join("app/index.html").exists(),
         "run AI_TRADER_UI_DIST=target/ui-subpath/app scripts/build-ui --public-url /app/"
     );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut files = std::process::Command::new("python3")
-        .args([
-            "-m",
-            "http.server",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-            site.to_str().unwrap(),
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("python3 http.server");
+    // A plain static file host on a port the system picks, as any static hosting would be.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let files = axum::Router::new().fallback_service(tower_http::services::ServeDir::new(&site));
+    let host = tokio::spawn(async move { axum::serve(listener, files).await });
     let origin = format!("http://127.0.0.1:{port}");
     let workspace = Workspace::new();
     let options = Options::dev().with("ALLOWED_ORIGINS", &origin);
     workspace.import_real_data(&options);
     let server = workspace.start(&options);
     let browser = Browser::start().await;
-    let mut loaded = false;
-    for _ in 0..50 {
-        if browser.client.goto(&format!("{origin}/app/")).await.is_ok()
-            && browser
-                .client
-                .find(fantoccini::Locator::Css("header.top"))
-                .await
-                .is_ok()
-        {
-            loaded = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(loaded, "the static site did not load");
+    eventually("the static site loads", Duration::from_secs(10), || async {
+        browser
+            .client
+            .goto(&format!("{origin}/app/"))
+            .await
+            .map_err(|e| e.to_string())?;
+        browser
+            .client
+            .find(fantoccini::Locator::Css("header.top"))
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })
+    .await;
+
     nav(&browser, "Settings").await;
     assert_eq!(
         browser.client.current_url().await.unwrap().path(),
@@ -285,8 +273,7 @@ async fn the_static_build_under_a_sub_path_calls_the_api_cross_origin() {
     );
     browser.screenshot("static-site-job").await;
     browser.close().await;
-    let _ = files.kill();
-    let _ = files.wait();
+    host.abort();
 }
 
 /// Prints the UI's figures (no timing assertions): time to interactive on localhost, and the

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use ai_trader_e2e::{Options, Workspace};
+use ai_trader_e2e::{Options, Workspace, eventually};
 use serde_json::json;
 
 /// Mock models that take a while per model-day, so jobs stay active.
@@ -65,17 +65,22 @@ async fn jobs_over_disjoint_models_run_at_the_same_time() {
     let b = server
         .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-03", "models": ["beta"]}))
         .await;
-    let mut both_running = false;
-    for _ in 0..100 {
+    let statuses = || async {
         let (_, ja) = server.get(&format!("/simulate/status/{a}")).await;
         let (_, jb) = server.get(&format!("/simulate/status/{b}")).await;
-        if ja["status"] == "running" && jb["status"] == "running" {
-            both_running = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(both_running, "the two jobs never ran at the same time");
+        (ja["status"].clone(), jb["status"].clone())
+    };
+    eventually(
+        "both jobs running at once",
+        Duration::from_secs(30),
+        || async {
+            match statuses().await {
+                (sa, sb) if sa == "running" && sb == "running" => Ok(()),
+                seen => Err(format!("{seen:?}")),
+            }
+        },
+    )
+    .await;
     let ja = server.wait(&a, Duration::from_secs(60)).await;
     let jb = server.wait(&b, Duration::from_secs(60)).await;
     assert_eq!(
@@ -103,19 +108,19 @@ async fn max_concurrent_jobs_queues_the_rest_as_pending() {
     let b = server
         .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-02", "models": ["beta"]}))
         .await;
-    let mut saw_queued = false;
-    for _ in 0..100 {
-        let (_, ja) = server.get(&format!("/simulate/status/{a}")).await;
-        let (_, jb) = server.get(&format!("/simulate/status/{b}")).await;
-        if ja["status"] == "running" && jb["status"] == "pending" {
-            saw_queued = true;
-        }
-        if jb["status"] == "completed" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(saw_queued, "the second job never waited for the first");
+    eventually(
+        "the second job pending while the first runs",
+        Duration::from_secs(30),
+        || async {
+            let (_, ja) = server.get(&format!("/simulate/status/{a}")).await;
+            let (_, jb) = server.get(&format!("/simulate/status/{b}")).await;
+            match (ja["status"].as_str(), jb["status"].as_str()) {
+                (Some("running"), Some("pending")) => Ok(()),
+                seen => Err(format!("{seen:?}")),
+            }
+        },
+    )
+    .await;
     let jb = server.wait(&b, Duration::from_secs(60)).await;
     assert_eq!(jb["status"], "completed");
     // The second job started only after the first had finished.

@@ -102,13 +102,14 @@ async fn cancelling_skips_pending_days_and_lets_running_ones_finish() {
     let job = server
         .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-14"}))
         .await;
-    for _ in 0..200 {
-        let (_, s) = server.get(&format!("/simulate/status/{job}")).await;
-        if s["progress"]["completed"].as_u64() >= Some(2) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    server
+        .wait_status(
+            &job,
+            "2 model-days completed",
+            Duration::from_secs(30),
+            |s| s["progress"]["completed"].as_u64() >= Some(2),
+        )
+        .await;
     let (status, cancel) = server
         .post(&format!("/simulate/cancel/{job}"), &json!({}))
         .await;

@@ -13,27 +13,22 @@ const SLOW: &str = r#"{
   ]
 }"#;
 
-async fn completed_count(server: &Server, job: &str) -> u64 {
-    let (_, status) = server.get(&format!("/simulate/status/{job}")).await;
-    status["progress"]["completed"].as_u64().unwrap()
-}
-
 async fn kill_mid_run(workspace: &Workspace, options: &Options) -> String {
     let server = workspace.start(options);
     let job = server
         .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-14"}))
         .await;
-    for _ in 0..400 {
-        if completed_count(&server, &job).await >= 4 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let done = completed_count(&server, &job).await;
-    assert!(
-        (4..20).contains(&done),
-        "kill should land mid-run, {done} done"
-    );
+    // Kill when an observable state is reached: some model-days committed, most still to do.
+    let status = server
+        .wait_status(
+            &job,
+            "4 model-days completed",
+            Duration::from_secs(30),
+            |s| s["progress"]["completed"].as_u64() >= Some(4),
+        )
+        .await;
+    let done = status["progress"]["completed"].as_u64().unwrap();
+    assert!(done < 20, "kill should land mid-run, {done} done");
     server.kill_9();
     job
 }

@@ -1,48 +1,10 @@
 //! Real LLM agents against a local fake OpenAI-compatible server (real HTTP): the happy path,
-//! provider quirks, retries, timeouts, garbage, auth failures, bad tool arguments, a model that
-//! never finishes, and a multi-day job. Each checks what was stored.
+//! provider quirks, bad tool arguments, a model that never finishes, and a multi-day job. Each
+//! checks what was stored. Failures are in `llm_faults.rs`, search in `llm_search.rs`.
 
-use std::time::Duration;
-
-use ai_trader_e2e::fake_openai::{FakeOpenAi, Fallback, Reply, ok, status, text, tool_calls};
-use ai_trader_e2e::{Options, Server, Workspace};
-use serde_json::{Value, json};
-
-const T: Duration = Duration::from_secs(60);
-
-async fn setup(fake: &FakeOpenAi, extra: &str) -> (Workspace, Server) {
-    let workspace = Workspace::new();
-    let options = Options::prod().config(&fake.config(extra));
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
-    (workspace, server)
-}
-
-async fn run_day(server: &Server, date: &str) -> Value {
-    let job = server
-        .trigger(&json!({"start_date": date, "end_date": date}))
-        .await;
-    server.wait(&job, T).await
-}
-
-async fn day(server: &Server, date: &str) -> Value {
-    let (status, body) = server
-        .get(&format!(
-            "/results?start_date={date}&model=gpt-fake&reasoning=full"
-        ))
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body["results"][0].clone()
-}
-
-fn roles(conversation: &Value) -> Vec<String> {
-    conversation
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["role"].as_str().unwrap().to_owned())
-        .collect()
-}
+use ai_trader_e2e::fake_openai::{FakeOpenAi, Fallback, ok, status, text, tool_calls};
+use ai_trader_e2e::llm::{T, day, messages, roles, run_day, setup};
+use serde_json::json;
 
 #[tokio::test]
 async fn happy_path_buys_then_sells_and_records_everything() {
@@ -220,115 +182,6 @@ async fn provider_quirks_are_tolerated() {
 }
 
 #[tokio::test]
-async fn rate_limits_and_server_errors_are_retried() {
-    let fake = FakeOpenAi::start().await;
-    fake.steps([
-        status(429, &[("retry-after", "1")]),
-        tool_calls(None, &[("buy", json!({"symbol": "AAPL", "amount": 1}))]),
-        status(500, &[]),
-        status(503, &[]),
-        text("Done. <FINISH_SIGNAL>"),
-    ]);
-    let (_w, server) = setup(&fake, "").await;
-    let job = run_day(&server, "2025-10-02").await;
-    assert_eq!(job["status"], "completed", "{job}");
-    let received = fake.received();
-    assert_eq!(received.len(), 6, "2 + 3 step attempts + summary");
-    let waited = received[1].at.duration_since(received[0].at);
-    assert!(
-        waited >= Duration::from_millis(950),
-        "Retry-After was not honoured: {waited:?}"
-    );
-    assert_eq!(
-        day(&server, "2025-10-02").await["trades"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
-    assert!(server.log_text().contains("rate limited (HTTP 429)"));
-}
-
-#[tokio::test]
-async fn timeouts_are_retried_then_fail_clearly() {
-    let fake = FakeOpenAi::start().await;
-    let slow = Reply::Delayed(Duration::from_millis(1500), Box::new(text("late")));
-    fake.steps([slow.clone(), text("Quick now. <FINISH_SIGNAL>")]);
-    let (_w, server) = setup(&fake, "").await;
-    assert_eq!(run_day(&server, "2025-10-02").await["status"], "completed");
-
-    fake.fallback(Fallback::Always(slow));
-    let job = run_day(&server, "2025-10-03").await;
-    assert_eq!(job["status"], "failed", "{job}");
-    let detail = &job["details"][0];
-    assert_eq!(detail["status"], "failed");
-    assert_eq!(
-        detail["error"],
-        "Execution failed: model gpt-fake failed after 4 attempts: timed out after 1s"
-    );
-    let (status, _) = server
-        .get("/results?start_date=2025-10-03&model=gpt-fake")
-        .await;
-    assert_eq!(status, 404, "a failed day writes nothing");
-}
-
-#[tokio::test]
-async fn garbage_replies_fail_the_day_and_the_job_goes_on() {
-    let fake = FakeOpenAi::start().await;
-    let garbage = Reply::Raw {
-        status: 200,
-        body: "<html>bad gateway</html>".into(),
-    };
-    fake.steps([garbage.clone(), garbage.clone(), garbage.clone(), garbage]);
-    let (_w, server) = setup(&fake, "").await;
-    let job = server
-        .trigger(&json!({"start_date": "2025-10-02", "end_date": "2025-10-03"}))
-        .await;
-    let job = server.wait(&job, T).await;
-    assert_eq!(job["status"], "partial", "the second day still ran: {job}");
-    let error = job["details"][0]["error"].as_str().unwrap();
-    assert!(error.starts_with("Execution failed: model gpt-fake failed after 4 attempts: the provider's reply is not JSON"), "{error}");
-    assert_eq!(job["details"][1]["status"], "completed");
-}
-
-// The CLI calls block their thread: the fake needs another one to answer.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn authentication_failures_are_not_retried() {
-    let fake = FakeOpenAi::start().await;
-    fake.steps([status(401, &[])]);
-    let (workspace, server) = setup(&fake, "").await;
-    let job = run_day(&server, "2025-10-02").await;
-    assert_eq!(job["status"], "failed");
-    assert_eq!(
-        job["details"][0]["error"],
-        "Execution failed: authentication failed for model gpt-fake (HTTP 401): check its openai_api_key or OPENAI_API_KEY"
-    );
-    assert_eq!(fake.received().len(), 1);
-    // check-model says the same, with exit code 1.
-    fake.steps([status(403, &[])]);
-    let options = Options::prod().config(&fake.config(""));
-    let (code, _, err) = workspace.cli(&options, &["check-model", "gpt-fake"]);
-    assert_eq!(code, 1);
-    assert!(
-        err.contains("authentication failed for model gpt-fake (HTTP 403)"),
-        "{err}"
-    );
-    fake.steps([tool_calls(None, &[("get_position", json!({}))])]);
-    let (code, out, err) = workspace.cli(&options, &["check-model", "gpt-fake"]);
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        out.contains("model gpt-fake works: it called get_position"),
-        "{out}"
-    );
-    let (code, _, err) = workspace.cli(&options, &["check-model", "nope"]);
-    assert_eq!(code, 1);
-    assert!(
-        err.contains("unknown model nope; configured models: gpt-fake"),
-        "{err}"
-    );
-}
-
-#[tokio::test]
 async fn bad_tool_arguments_go_back_to_the_model() {
     let fake = FakeOpenAi::start().await;
     fake.steps([
@@ -347,12 +200,9 @@ async fn bad_tool_arguments_go_back_to_the_model() {
     assert_eq!(job["status"], "completed", "{job}");
     let d = day(&server, "2025-10-02").await;
     assert!(d["trades"].as_array().unwrap().is_empty());
-    let tools: Vec<String> = d["reasoning"]
-        .as_array()
-        .unwrap()
+    let tools: Vec<&str> = messages(&d, "tool")
         .iter()
-        .filter(|m| m["role"] == "tool")
-        .map(|m| m["content"].as_str().unwrap().to_owned())
+        .map(|m| m["content"].as_str().unwrap())
         .collect();
     assert!(
         tools[0].contains("arguments are not valid JSON"),
@@ -382,13 +232,7 @@ async fn a_model_that_never_finishes_stops_at_max_steps() {
         "reaching max_steps is not an error: {job}"
     );
     let d = day(&server, "2025-10-02").await;
-    let assistants = d["reasoning"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["role"] == "assistant")
-        .count();
-    assert_eq!(assistants, 5);
+    assert_eq!(messages(&d, "assistant").len(), 5);
 }
 
 #[tokio::test]
@@ -422,174 +266,4 @@ async fn a_multi_day_job_trades_every_day() {
             .unwrap()
             .contains("\"NVDA\":7")
     );
-}
-
-#[tokio::test]
-async fn news_search_drops_results_published_on_or_after_the_day() {
-    use ai_trader_e2e::fake_openai::FakeJina;
-    let jina = FakeJina::start(json!([
-        {"title": "Old news", "url": "https://news.test/old", "description": "before", "content": "NVDA beat estimates.", "date": "2025-09-30T12:00:00Z"},
-        {"title": "Same day", "url": "https://news.test/same", "description": "on the day", "content": "x", "date": "2025-10-02"},
-        {"title": "From the future", "url": "https://news.test/future", "description": "after", "content": "x", "publishedTime": "Oct 15, 2025"},
-        {"title": "Relative", "url": "https://news.test/relative", "description": "relative", "content": "x", "date": "3 days ago"},
-        {"title": "Undated", "url": "https://news.test/undated", "description": "no date", "content": "x"}
-    ]))
-    .await;
-    let fake = FakeOpenAi::start().await;
-    fake.steps([
-        tool_calls(None, &[("search", json!({"query": "NVDA earnings"}))]),
-        text("Nothing actionable. <FINISH_SIGNAL>"),
-    ]);
-    let workspace = Workspace::new();
-    let options = Options::prod()
-        .config(&fake.config(""))
-        .with("JINA_API_KEY", "jina-SECRET-test")
-        .with("JINA_BASE_URL", &jina.base_url);
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
-    let job = run_day(&server, "2025-10-02").await;
-    assert_eq!(job["status"], "completed", "{job}");
-    let d = day(&server, "2025-10-02").await;
-    let result = d["reasoning"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["tool_name"] == "search")
-        .unwrap()["content"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let result: Value = serde_json::from_str(&result).unwrap();
-    let titles: Vec<&str> = result["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["Old news"], "{result}");
-    assert_eq!(result["results"][0]["published"], "2025-09-30");
-    assert_eq!(
-        jina.seen(),
-        [(
-            "NVDA earnings".to_owned(),
-            Some("Bearer jina-SECRET-test".to_owned())
-        )]
-    );
-    // The tool is offered only because a key is configured.
-    let received = fake.received();
-    let tools: Vec<&str> = received[0].body["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["function"]["name"].as_str().unwrap())
-        .collect();
-    assert!(tools.contains(&"search"), "{tools:?}");
-    assert!(!server.log_text().contains("jina-SECRET-test"));
-}
-
-#[tokio::test]
-async fn without_a_search_key_there_is_no_search_tool_and_requests_are_paced() {
-    let fake = FakeOpenAi::start().await;
-    fake.steps([
-        tool_calls(None, &[("get_position", json!({}))]),
-        tool_calls(None, &[("search", json!({"query": "x"}))]),
-        text("Done. <FINISH_SIGNAL>"),
-    ]);
-    let workspace = Workspace::new();
-    let config = fake.config("").replace(
-        r#""enabled": true,"#,
-        r#""enabled": true, "requests_per_minute": 120,"#,
-    );
-    let options = Options::prod().config(&config);
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
-    let job = run_day(&server, "2025-10-02").await;
-    assert_eq!(job["status"], "completed", "{job}");
-    let received = fake.received();
-    let tools: Vec<&str> = received[0].body["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["function"]["name"].as_str().unwrap())
-        .collect();
-    assert!(!tools.contains(&"search"), "{tools:?}");
-    let d = day(&server, "2025-10-02").await;
-    let search = d["reasoning"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["tool_name"] == "search")
-        .unwrap();
-    assert!(
-        search["content"]
-            .as_str()
-            .unwrap()
-            .contains("unknown tool search")
-    );
-    // 120 requests per minute: at least 0.5 s between requests (4 requests incl. the summary).
-    let span = received.last().unwrap().at.duration_since(received[0].at);
-    assert!(span >= Duration::from_millis(1450), "{span:?}");
-}
-
-#[tokio::test]
-async fn l16_empty_replies_and_zero_retries_do_not_crash() {
-    let fake = FakeOpenAi::start().await;
-    fake.steps([
-        ok(json!({"choices": [{"message": {"role": "assistant", "content": null}, "finish_reason": null}]})),
-        text("Now I am done. <FINISH_SIGNAL>"),
-        status(500, &[]),
-    ]);
-    let workspace = Workspace::new();
-    let options = Options::prod().config(
-        &fake
-            .config("")
-            .replace(r#""max_retries": 3"#, r#""max_retries": 0"#),
-    );
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
-    let job = run_day(&server, "2025-10-02").await;
-    assert_eq!(job["status"], "completed", "{job}");
-    let d = day(&server, "2025-10-02").await;
-    let nudge = d["reasoning"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["role"] == "user")
-        .count();
-    assert_eq!(
-        nudge, 2,
-        "an empty reply is answered with a nudge, not a crash"
-    );
-    // With no retries a 500 fails the day after exactly one attempt.
-    let job = run_day(&server, "2025-10-03").await;
-    assert_eq!(job["status"], "failed");
-    let error = job["details"][0]["error"].as_str().unwrap();
-    assert!(
-        error.starts_with(
-            "Execution failed: model gpt-fake failed after 1 attempts: server error (HTTP 500)"
-        ),
-        "{error}"
-    );
-    // Token usage shows in /reasoning too.
-    let (_, reasoning) = server
-        .get("/reasoning?model=gpt-fake&date=2025-10-02")
-        .await;
-    assert_eq!(
-        reasoning["sessions"][0]["token_usage"]["total_tokens"], 120,
-        "the step and the summary"
-    );
-}
-
-#[tokio::test]
-async fn an_unreachable_endpoint_fails_clearly() {
-    let workspace = Workspace::new();
-    let config = r#"{"models": [{"name": "X", "basemodel": "x", "signature": "gpt-fake", "enabled": true,
-        "openai_base_url": "http://127.0.0.1:9/v1", "openai_api_key": "k"}],
-        "agent_config": {"max_retries": 1, "base_delay": 0.01, "request_timeout": 1.0}}"#;
-    let options = Options::prod().config(config);
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
-    let job = run_day(&server, "2025-10-02").await;
-    let error = job["details"][0]["error"].as_str().unwrap();
-    assert!(error.starts_with("Execution failed: model gpt-fake failed after 2 attempts: cannot reach http://127.0.0.1:9/v1/chat/completions"), "{error}");
 }

@@ -65,7 +65,7 @@ pub(super) fn import_run(
         &clock,
     )?;
     store.import_run(&job, model, &days)??;
-    let trades: usize = days.iter().map(|d| d.fills.len()).sum();
+    let trades: usize = days.iter().map(|d| d.activity.fills.len()).sum();
     println!(
         "Imported {} days ({} trades) of {model} as job {}, {} to {}",
         days.len(),

@@ -158,24 +158,12 @@ pub struct CompletedDay {
     pub ending_portfolio_value: f64,
     /// Holdings at the end.
     pub holdings: BTreeMap<String, u64>,
-    /// Trades with their times.
-    pub fills: Vec<(Fill, String)>,
-    /// The conversation.
-    pub messages: Vec<ConversationMessage>,
-    /// The session summary.
-    pub summary: String,
-    /// Tokens used.
-    pub usage: TokenUsage,
     /// Calendar days since the previous trading day (0 on the first).
     pub days_since_last_trading: u32,
     /// Symbols valued at an earlier close.
     pub carried_prices: Vec<CarriedPrice>,
-    /// Session start.
-    pub started_at: String,
-    /// Session end.
-    pub completed_at: String,
-    /// Wall time.
-    pub duration_seconds: f64,
+    /// What happened during the day.
+    pub activity: DayActivity,
 }
 
 impl CompletedDay {
@@ -200,15 +188,9 @@ impl CompletedDay {
             ending_cash: position.cash,
             ending_portfolio_value: close.valuation.portfolio_value,
             holdings: position.holdings,
-            fills: activity.fills,
-            messages: activity.messages,
-            summary: activity.summary,
-            usage: activity.usage,
             days_since_last_trading: opening.days_since_last_trading(date),
             carried_prices: close.valuation.carried,
-            started_at: activity.started_at,
-            completed_at: activity.completed_at,
-            duration_seconds: activity.duration_seconds,
+            activity,
         })
     }
 }

@@ -20,8 +20,8 @@ pub(super) fn commit(
 ) -> Result<(), StoreError> {
     let id = insert_day(tx, day)?;
     insert_holdings(tx, id, &day.holdings)?;
-    insert_actions(tx, id, &day.fills)?;
-    insert_messages(tx, id, &day.messages)?;
+    insert_actions(tx, id, &day.activity.fills)?;
+    insert_messages(tx, id, &day.activity.messages)?;
     // This day is now the model's current day on its date, and every later day of another job
     // starts from a portfolio that no longer holds: they stop being current.
     tx.execute(
@@ -31,7 +31,7 @@ pub(super) fn commit(
             day.job_id,
             day.model,
             day.date.to_string(),
-            day.completed_at
+            day.activity.completed_at
         ],
     )?;
     let completed = Move::to(DetailStatus::Completed);
@@ -56,15 +56,15 @@ fn insert_day(tx: &Transaction<'_>, day: &CompletedDay) -> Result<i64, StoreErro
             day.daily_return_pct,
             day.ending_cash,
             day.ending_portfolio_value,
-            day.summary,
-            day.fills.len() as i64,
-            day.duration_seconds,
+            day.activity.summary,
+            day.activity.fills.len() as i64,
+            day.activity.duration_seconds,
             day.days_since_last_trading,
-            day.usage.prompt_tokens as i64,
-            day.usage.completion_tokens as i64,
+            day.activity.usage.prompt_tokens as i64,
+            day.activity.usage.completion_tokens as i64,
             to_json(&day.carried_prices),
-            day.started_at,
-            day.completed_at,
+            day.activity.started_at,
+            day.activity.completed_at,
         ],
     )?;
     Ok(tx.last_insert_rowid())
@@ -176,7 +176,7 @@ pub(super) fn import_run(
             None,
             None,
         );
-        details::insert(tx, &job.job_id, [running], Some(&day.started_at))?;
+        details::insert(tx, &job.job_id, [running], Some(&day.activity.started_at))?;
         commit(tx, day, now)?;
     }
     jobs::set_status(tx, &job.job_id, JobStatus::Completed, None, now)?;

@@ -5,7 +5,7 @@ use ai_trader_core::{Date, DetailStatus, JobStatus, PlanContext, PlanRequest, ca
 
 use super::*;
 use crate::market::{Bar, MarketData, PriceSource};
-use crate::store::{CompletedDay, DayFilter, NewJob, Store};
+use crate::store::{CompletedDay, DayActivity, DayFilter, NewJob, Store};
 
 fn d(s: &str) -> Date {
     Date::parse(s).unwrap()
@@ -70,15 +70,17 @@ fn completed(job: &str, date: &str, value: f64) -> CompletedDay {
         ending_cash: value,
         ending_portfolio_value: value,
         holdings: BTreeMap::new(),
-        fills: vec![],
-        messages: vec![],
-        summary: "s".into(),
-        usage: Default::default(),
         days_since_last_trading: 0,
         carried_prices: vec![],
-        started_at: Clock::system().timestamp(),
-        completed_at: Clock::system().timestamp(),
-        duration_seconds: 0.1,
+        activity: DayActivity {
+            fills: vec![],
+            messages: vec![],
+            summary: "s".into(),
+            usage: Default::default(),
+            started_at: Clock::system().timestamp(),
+            completed_at: Clock::system().timestamp(),
+            duration_seconds: 0.1,
+        },
     }
 }
 

@@ -20,6 +20,23 @@ fn line(date: &str, id: u32, action: &Value, positions: &[(&str, f64)]) -> Strin
     json!({"date": date, "id": id, "this_action": action, "positions": positions}).to_string()
 }
 
+/// `ai-trader import-run --model mock-trader FILE`: (exit code, stdout, stderr).
+fn import_run(
+    workspace: &Workspace,
+    options: &Options,
+    file: &std::path::Path,
+) -> (i32, String, String) {
+    workspace.cli(
+        options,
+        &[
+            "import-run",
+            "--model",
+            "mock-trader",
+            file.to_str().unwrap(),
+        ],
+    )
+}
+
 #[tokio::test]
 async fn a_position_log_becomes_history_that_results_and_resume_use() {
     let workspace = Workspace::new();
@@ -60,15 +77,7 @@ async fn a_position_log_becomes_history_that_results_and_resume_use() {
     .join("\n");
     let file = workspace.path("position.jsonl");
     std::fs::write(&file, &log).unwrap();
-    let (code, out, err) = workspace.cli(
-        &options,
-        &[
-            "import-run",
-            "--model",
-            "mock-trader",
-            file.to_str().unwrap(),
-        ],
-    );
+    let (code, out, err) = import_run(&workspace, &options, &file);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains("Imported 3 days (3 trades) of mock-trader"),
@@ -127,15 +136,7 @@ async fn a_position_log_becomes_history_that_results_and_resume_use() {
     drop(server);
 
     // Importing over existing history is refused.
-    let (code, _, err) = workspace.cli(
-        &options,
-        &[
-            "import-run",
-            "--model",
-            "mock-trader",
-            file.to_str().unwrap(),
-        ],
-    );
+    let (code, _, err) = import_run(&workspace, &options, &file);
     assert_eq!(code, 1);
     assert!(err.contains("already has days from 2025-10-01"), "{err}");
 }
@@ -163,15 +164,7 @@ async fn a_log_that_contradicts_its_trades_is_refused_by_line() {
     .join("\n");
     let file = workspace.path("bad.jsonl");
     std::fs::write(&file, log).unwrap();
-    let (code, _, err) = workspace.cli(
-        &options,
-        &[
-            "import-run",
-            "--model",
-            "mock-trader",
-            file.to_str().unwrap(),
-        ],
-    );
+    let (code, _, err) = import_run(&workspace, &options, &file);
     assert_eq!(code, 1);
     assert!(
         err.contains("bad.jsonl:2: positions do not match the trades: the ledger has CASH"),
@@ -182,15 +175,7 @@ async fn a_log_that_contradicts_its_trades_is_refused_by_line() {
         "{err}"
     );
     std::fs::write(&file, "{\"date\": \"2025-10-01\"\nnot json").unwrap();
-    let (code, _, err) = workspace.cli(
-        &options,
-        &[
-            "import-run",
-            "--model",
-            "mock-trader",
-            file.to_str().unwrap(),
-        ],
-    );
+    let (code, _, err) = import_run(&workspace, &options, &file);
     assert_eq!(code, 1);
     assert!(err.contains("bad.jsonl:1: not JSON"), "{err}");
     // Nothing was imported.

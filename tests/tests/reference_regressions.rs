@@ -80,8 +80,11 @@ async fn bug_12_a_fresh_dev_start_is_not_blocked_by_stale_jobs() {
     let (_, coverage) = server.get("/market/coverage").await;
     assert_eq!(coverage["synthetic"], true);
     let end = coverage["last_date"].as_str().unwrap().to_owned();
-    server
+    let job = server
         .trigger(&json!({"end_date": end, "models": ["alpha"]}))
+        .await;
+    server
+        .wait_status(&job, "running", T, |s| s["status"] == "running")
         .await;
     server.kill_9();
     let server = workspace.start(&options);
@@ -186,8 +189,11 @@ async fn bug_47_after_a_restart_new_jobs_are_accepted() {
         .config(r#"{"models": [{"name": "A", "basemodel": "m", "signature": "alpha", "enabled": true, "provider": "mock", "latency_ms": 500}]}"#);
     workspace.import_real_data(&options);
     let server = workspace.start(&options);
-    server
+    let job = server
         .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-10"}))
+        .await;
+    server
+        .wait_status(&job, "running", T, |s| s["status"] == "running")
         .await;
     server.kill_9();
     let server = workspace.start(&options);
@@ -285,7 +291,12 @@ async fn l13_l14_a_model_day_that_cannot_start_fails_and_writes_nothing() {
     let job = server
         .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-08"}))
         .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Killed once both models have committed a day, with days still to run.
+    server
+        .wait_status(&job, "2 model-days completed", T, |s| {
+            s["progress"]["completed"].as_u64() >= Some(2)
+        })
+        .await;
     server.kill_9();
     // Restarted without beta in the config: its remaining days fail clearly, the job still ends.
     let server = workspace.start(&Options::dev().config(one));

@@ -30,6 +30,28 @@ fn app(config: FileConfig) -> (tempfile::TempDir, Arc<AppState>) {
     (dir, AppState::open(settings, config).unwrap())
 }
 
+/// Plans and creates a job over `start..end` (every enabled model unless `models`).
+async fn create(state: &Arc<AppState>, start: &str, end: &str, models: Option<&[&str]>) -> String {
+    let (job_id, _) = state
+        .create_job(request(start, end, models))
+        .await
+        .unwrap()
+        .unwrap();
+    job_id
+}
+
+/// The trading days a job wrote, by model then date.
+async fn days_of(state: &AppState, job_id: &str) -> Vec<crate::store::DayRow> {
+    state
+        .db
+        .trading_days(DayFilter {
+            job_id: Some(job_id.to_owned()),
+            ..DayFilter::default()
+        })
+        .await
+        .unwrap()
+}
+
 fn request(start: &str, end: &str, models: Option<&[&str]>) -> PlanRequest {
     PlanRequest {
         start_date: Some(start.into()),
@@ -63,14 +85,7 @@ async fn a_job_runs_every_model_day_in_order_and_chains_each_model() {
         };
         assert_eq!(detail.status, expected, "{detail:?}");
     }
-    let days = state
-        .db
-        .trading_days(DayFilter {
-            job_id: Some(job_id),
-            ..DayFilter::default()
-        })
-        .await
-        .unwrap();
+    let days = days_of(&state, &job_id).await;
     assert_eq!(days.len(), 15);
     for pair in days.windows(2).filter(|p| p[0].model == p[1].model) {
         assert_eq!(
@@ -85,22 +100,11 @@ async fn a_job_runs_every_model_day_in_order_and_chains_each_model() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_run_of_a_running_job_waits_for_the_first_and_runs_nothing_twice() {
     let (_dir, state) = app(FileConfig::builtin());
-    let (job_id, _) = state
-        .create_job(request("2025-10-06", "2025-10-10", None))
-        .await
-        .unwrap()
-        .unwrap();
+    let job_id = create(&state, "2025-10-06", "2025-10-10", None).await;
     let (first, second) = tokio::join!(state.worker.run(&job_id), state.worker.run(&job_id));
     assert_eq!(first.unwrap(), Some(JobStatus::Completed));
     assert_eq!(second.unwrap(), Some(JobStatus::Completed));
-    let days = state
-        .db
-        .trading_days(DayFilter {
-            job_id: Some(job_id),
-            ..DayFilter::default()
-        })
-        .await
-        .unwrap();
+    let days = days_of(&state, &job_id).await;
     assert_eq!(days.len(), 15, "every model-day exactly once");
 }
 
@@ -114,15 +118,13 @@ async fn a_model_without_an_agent_fails_its_days_and_the_others_go_on() {
         ..config.models[0].clone()
     });
     let (_dir, state) = app(config);
-    let (job_id, _) = state
-        .create_job(request(
-            "2025-10-06",
-            "2025-10-07",
-            Some(&["mock-trader", "ghost"]),
-        ))
-        .await
-        .unwrap()
-        .unwrap();
+    let job_id = create(
+        &state,
+        "2025-10-06",
+        "2025-10-07",
+        Some(&["mock-trader", "ghost"]),
+    )
+    .await;
     // A second process over the same database whose configuration lost the model.
     let mut config = state.config.clone();
     config.models.retain(|m| m.signature != "ghost");
@@ -146,11 +148,7 @@ async fn a_model_without_an_agent_fails_its_days_and_the_others_go_on() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_cancelled_before_it_runs_ends_cancelled_with_nothing_run() {
     let (_dir, state) = app(FileConfig::builtin());
-    let (job_id, _) = state
-        .create_job(request("2025-10-06", "2025-10-10", None))
-        .await
-        .unwrap()
-        .unwrap();
+    let job_id = create(&state, "2025-10-06", "2025-10-10", None).await;
     let outcome = state.db.cancel_job(&job_id).await.unwrap().unwrap();
     assert_eq!(outcome.cancelled_model_days, 15);
     assert_eq!(

@@ -22,28 +22,23 @@ fn bar(date: &str, open: f64, close: f64) -> Bar {
     }
 }
 
+/// Prices from `(symbol, date, open, close)` rows.
+fn market(rows: &[(&str, &str, f64, f64)]) -> MarketData {
+    MarketData::new(rows.iter().map(|(symbol, date, open, close)| {
+        (
+            (*symbol).to_owned(),
+            PriceSource::Imported,
+            bar(date, *open, *close),
+        )
+    }))
+}
+
 fn tools(cash: f64) -> ToolBox {
-    let market = MarketData::new([
-        (
-            "AAPL".to_owned(),
-            PriceSource::Imported,
-            bar("2025-10-01", 100.0, 101.0),
-        ),
-        (
-            "AAPL".to_owned(),
-            PriceSource::Imported,
-            bar("2025-10-02", 102.0, 103.0),
-        ),
-        (
-            "AAPL".to_owned(),
-            PriceSource::Imported,
-            bar("2025-10-03", 104.0, 105.0),
-        ),
-        (
-            "MSFT".to_owned(),
-            PriceSource::Imported,
-            bar("2025-10-02", 500.0, 505.0),
-        ),
+    let market = market(&[
+        ("AAPL", "2025-10-01", 100.0, 101.0),
+        ("AAPL", "2025-10-02", 102.0, 103.0),
+        ("AAPL", "2025-10-03", 104.0, 105.0),
+        ("MSFT", "2025-10-02", 500.0, 505.0),
     ]);
     let today = d("2025-10-02");
     ToolBox::new(
@@ -249,22 +244,10 @@ fn every_tool_has_a_definition_with_a_schema() {
 #[test]
 fn l09_extra_symbols_never_make_a_day_incomplete() {
     // FB is not in the universe and misses days; AAPL alone decides.
-    let market = MarketData::new([
-        (
-            "AAPL".to_owned(),
-            PriceSource::Imported,
-            bar("2025-10-01", 1.0, 1.0),
-        ),
-        (
-            "AAPL".to_owned(),
-            PriceSource::Imported,
-            bar("2025-10-02", 1.0, 1.0),
-        ),
-        (
-            "FB".to_owned(),
-            PriceSource::Imported,
-            bar("2025-10-01", 1.0, 1.0),
-        ),
+    let market = market(&[
+        ("AAPL", "2025-10-01", 1.0, 1.0),
+        ("AAPL", "2025-10-02", 1.0, 1.0),
+        ("FB", "2025-10-01", 1.0, 1.0),
     ]);
     assert!(market.availability().incomplete.is_empty());
     assert_eq!(market.availability().symbols, 1);

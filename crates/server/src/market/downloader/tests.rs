@@ -76,6 +76,25 @@ fn db() -> (tempfile::TempDir, Db) {
     (dir, Db::new(store))
 }
 
+/// A fake whose `symbol` answers `reply`, a downloader over it, and an empty database.
+async fn fixture(symbol: &str, reply: Value) -> (Arc<Fake>, Downloader, tempfile::TempDir, Db) {
+    let fake = Arc::new(Fake::default());
+    fake.replies.lock().unwrap().insert(symbol.into(), reply);
+    let downloader = downloader(serve(fake.clone()).await);
+    let (dir, db) = db();
+    (fake, downloader, dir, db)
+}
+
+/// Downloads `only` for one day into an empty database.
+async fn fill_one_day(downloader: &Downloader, db: &Db, only: &[&str]) -> DownloadReport {
+    let only: Vec<String> = only.iter().map(|s| (*s).to_owned()).collect();
+    let market = MarketData::default();
+    downloader
+        .fill(db, &market, &[d("2025-10-06")], Some(&only), &|_, _| {})
+        .await
+        .unwrap()
+}
+
 #[test]
 fn missing_lists_only_trading_days_without_bars_or_coverage_by_impact() {
     let only_aapl_has_monday = MarketData::new([(
@@ -141,24 +160,9 @@ async fn fill_stores_each_symbol_and_never_fetches_covered_dates_again() {
 
 #[tokio::test]
 async fn a_rate_limit_stops_the_download_and_names_what_was_not_tried() {
-    let fake = Arc::new(Fake::default());
-    fake.replies.lock().unwrap().insert(
-        "MSFT".into(),
-        json!({"Note": "Thank you for using Alpha Vantage! Our standard API call frequency is 5 calls per minute."}),
-    );
-    let downloader = downloader(serve(fake.clone()).await);
-    let (_dir, db) = db();
-    let only = ["AAPL".to_owned(), "MSFT".to_owned(), "NVDA".to_owned()];
-    let report = downloader
-        .fill(
-            &db,
-            &MarketData::default(),
-            &[d("2025-10-06")],
-            Some(&only),
-            &|_, _| {},
-        )
-        .await
-        .unwrap();
+    let note = json!({"Note": "Thank you for using Alpha Vantage! Our standard API call frequency is 5 calls per minute."});
+    let (fake, downloader, _dir, db) = fixture("MSFT", note).await;
+    let report = fill_one_day(&downloader, &db, &["AAPL", "MSFT", "NVDA"]).await;
     // In universe order: NVDA, MSFT (rate limited), AAPL (never asked).
     assert!(report.rate_limited);
     assert_eq!(report.downloaded, ["NVDA"]);
@@ -182,24 +186,9 @@ async fn a_rate_limit_stops_the_download_and_names_what_was_not_tried() {
 
 #[tokio::test]
 async fn a_symbol_whose_reply_is_malformed_fails_alone() {
-    let fake = Arc::new(Fake::default());
-    fake.replies.lock().unwrap().insert(
-        "MSFT".into(),
-        json!({"Meta Data": {"2. Symbol": "MSFT"}, "Time Series (Daily)": {"2025-10-06": {"2. high": "1"}}}),
-    );
-    let downloader = downloader(serve(fake).await);
-    let (_dir, db) = db();
-    let only = ["AAPL".to_owned(), "MSFT".to_owned()];
-    let report = downloader
-        .fill(
-            &db,
-            &MarketData::default(),
-            &[d("2025-10-06")],
-            Some(&only),
-            &|_, _| {},
-        )
-        .await
-        .unwrap();
+    let no_open = json!({"Meta Data": {"2. Symbol": "MSFT"}, "Time Series (Daily)": {"2025-10-06": {"2. high": "1"}}});
+    let (_fake, downloader, _dir, db) = fixture("MSFT", no_open).await;
+    let report = fill_one_day(&downloader, &db, &["AAPL", "MSFT"]).await;
     assert_eq!(report.downloaded, ["AAPL"]);
     assert_eq!(report.failed.len(), 1);
     assert!(

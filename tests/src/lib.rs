@@ -45,6 +45,16 @@ where
     }
 }
 
+/// The details of a job's status response that are in `status` (`failed`, `completed`, …).
+pub fn details_in<'a>(job: &'a Value, status: &str) -> Vec<&'a Value> {
+    job["details"]
+        .as_array()
+        .expect("details")
+        .iter()
+        .filter(|d| d["status"] == status)
+        .collect()
+}
+
 /// The binary under test.
 pub fn binary() -> PathBuf {
     if let Some(path) = std::env::var_os("AI_TRADER_BIN") {

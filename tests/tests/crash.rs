@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ai_trader_e2e::{Options, Server, Workspace};
+use ai_trader_e2e::{Options, Server, Workspace, details_in};
 use serde_json::{Value, json};
 
 const SLOW: &str = r#"{
@@ -110,12 +110,7 @@ async fn without_resume_an_interrupted_job_ends_as_in_the_reference() {
         "{error}"
     );
     assert!(error.ends_with("/28 model-days completed)"), "{error}");
-    let failed: Vec<&Value> = status["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["status"] == "failed")
-        .collect();
+    let failed = details_in(&status, "failed");
     assert!(!failed.is_empty());
     assert!(
         failed

@@ -27,6 +27,26 @@ async fn run(server: &Server, start: &str, end: &str, replace: bool) -> serde_js
     server.wait(&job, Duration::from_secs(60)).await
 }
 
+/// `ai-trader download-prices` of `symbols` for 2025-10-01..03: (exit code, stdout, stderr).
+fn download_prices(
+    workspace: &Workspace,
+    options: &Options,
+    symbols: &str,
+) -> (i32, String, String) {
+    workspace.cli(
+        options,
+        &[
+            "download-prices",
+            "--start",
+            "2025-10-01",
+            "--end",
+            "2025-10-03",
+            "--symbols",
+            symbols,
+        ],
+    )
+}
+
 #[tokio::test]
 async fn l08_a_job_downloads_exactly_what_it_lacks() {
     let fake = FakeAlphaVantage::start().await;
@@ -159,18 +179,7 @@ fn download_prices_classifies_each_failure() {
         .symbol("TSLA", [AvReply::Status(404)]);
     let workspace = Workspace::new();
     let opts = options(&fake);
-    let (code, out, err) = workspace.cli(
-        &opts,
-        &[
-            "download-prices",
-            "--start",
-            "2025-10-01",
-            "--end",
-            "2025-10-03",
-            "--symbols",
-            "AAPL,MSFT,NVDA,AMZN,META,TSLA,GOOG",
-        ],
-    );
+    let (code, out, err) = download_prices(&workspace, &opts, "AAPL,MSFT,NVDA,AMZN,META,TSLA,GOOG");
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains("Downloaded 6 bars of 2 symbols; 5 failed"),
@@ -198,18 +207,7 @@ fn download_prices_classifies_each_failure() {
     // MSFT was retried after its 500; covered symbols are not fetched again.
     let count = |s: &str| fake.requests().iter().filter(|(x, _)| x == s).count();
     assert_eq!((count("MSFT"), count("AMZN"), count("AAPL")), (2, 3, 1));
-    let (code, out, _) = workspace.cli(
-        &opts,
-        &[
-            "download-prices",
-            "--start",
-            "2025-10-01",
-            "--end",
-            "2025-10-03",
-            "--symbols",
-            "MSFT,GOOG",
-        ],
-    );
+    let (code, out, _) = download_prices(&workspace, &opts, "MSFT,GOOG");
     assert_eq!(code, 0);
     assert!(out.contains("Downloaded 0 bars of 0 symbols"), "{out}");
     assert_eq!(count("MSFT"), 2);

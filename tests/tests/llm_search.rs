@@ -6,6 +6,16 @@ use ai_trader_e2e::fake_openai::{FakeOpenAi, text, tool_calls};
 use ai_trader_e2e::llm::{day, run_day, setup_with, tool_result};
 use serde_json::{Value, json};
 
+/// The tool names a request offered the model.
+fn offered_tools(request: &Value) -> Vec<&str> {
+    request["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["function"]["name"].as_str().unwrap())
+        .collect()
+}
+
 #[tokio::test]
 async fn news_search_drops_results_published_on_or_after_the_day() {
     use ai_trader_e2e::fake_openai::FakeJina;
@@ -48,12 +58,7 @@ async fn news_search_drops_results_published_on_or_after_the_day() {
     );
     // The tool is offered only because a key is configured.
     let received = fake.received();
-    let tools: Vec<&str> = received[0].body["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["function"]["name"].as_str().unwrap())
-        .collect();
+    let tools = offered_tools(&received[0].body);
     assert!(tools.contains(&"search"), "{tools:?}");
     assert!(!server.log_text().contains("jina-SECRET-test"));
 }
@@ -74,12 +79,7 @@ async fn without_a_search_key_there_is_no_search_tool_and_requests_are_paced() {
     let job = run_day(&server, "2025-10-02").await;
     assert_eq!(job["status"], "completed", "{job}");
     let received = fake.received();
-    let tools: Vec<&str> = received[0].body["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["function"]["name"].as_str().unwrap())
-        .collect();
+    let tools = offered_tools(&received[0].body);
     assert!(!tools.contains(&"search"), "{tools:?}");
     let d = day(&server, "2025-10-02").await;
     assert!(tool_result(&d, "search").contains("unknown tool search"));

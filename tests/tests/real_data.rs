@@ -39,6 +39,21 @@ fn close_enough(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
 }
 
+/// A position's holdings as symbol → shares.
+fn holdings_of(position: &Value) -> BTreeMap<String, i64> {
+    position["holdings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["symbol"].as_str().unwrap().to_owned(),
+                h["quantity"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn october_2025_recomputes_from_trades_and_closes() {
     let workspace = Workspace::new();
@@ -98,17 +113,7 @@ async fn october_2025_recomputes_from_trades_and_closes() {
             let day = &day["results"][0];
             let start = &day["starting_position"];
             let mut cash = start["cash"].as_f64().unwrap();
-            let mut holdings: BTreeMap<String, i64> = start["holdings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| {
-                    (
-                        h["symbol"].as_str().unwrap().to_owned(),
-                        h["quantity"].as_i64().unwrap(),
-                    )
-                })
-                .collect();
+            let mut holdings = holdings_of(start);
             for trade in day["trades"].as_array().unwrap() {
                 let symbol = trade["symbol"].as_str().unwrap();
                 let quantity = trade["quantity"].as_i64().unwrap();
@@ -136,17 +141,7 @@ async fn october_2025_recomputes_from_trades_and_closes() {
                 close_enough(final_position["cash"].as_f64().unwrap(), cash),
                 "{model} {date}"
             );
-            let final_holdings: BTreeMap<String, i64> = final_position["holdings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| {
-                    (
-                        h["symbol"].as_str().unwrap().to_owned(),
-                        h["quantity"].as_i64().unwrap(),
-                    )
-                })
-                .collect();
+            let final_holdings = holdings_of(final_position);
             assert_eq!(final_holdings, holdings, "{model} {date}");
             let valued = cash
                 + holdings

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use ai_trader_e2e::{Options, Server, Workspace};
+use ai_trader_e2e::{Options, Server, Workspace, details_in};
 use serde_json::{Value, json};
 
 const T: Duration = Duration::from_secs(60);
@@ -25,6 +25,20 @@ async fn day(server: &Server, model: &str, date: &str) -> Value {
         .await;
     assert_eq!(status, 200, "{body}");
     body["results"][0].clone()
+}
+
+/// Kills the server with `kill -9` once `job` runs, and starts it again.
+async fn kill_while_running(
+    workspace: &Workspace,
+    options: &Options,
+    server: Server,
+    job: &str,
+) -> Server {
+    server
+        .wait_status(job, "running", T, |s| s["status"] == "running")
+        .await;
+    server.kill_9();
+    workspace.start(options)
 }
 
 #[tokio::test]
@@ -83,11 +97,7 @@ async fn bug_12_a_fresh_dev_start_is_not_blocked_by_stale_jobs() {
     let job = server
         .trigger(&json!({"end_date": end, "models": ["alpha"]}))
         .await;
-    server
-        .wait_status(&job, "running", T, |s| s["status"] == "running")
-        .await;
-    server.kill_9();
-    let server = workspace.start(&options);
+    let server = kill_while_running(&workspace, &options, server, &job).await;
     let (status, response) = server
         .post(
             "/simulate/trigger",
@@ -192,11 +202,7 @@ async fn bug_47_after_a_restart_new_jobs_are_accepted() {
     let job = server
         .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-10"}))
         .await;
-    server
-        .wait_status(&job, "running", T, |s| s["status"] == "running")
-        .await;
-    server.kill_9();
-    let server = workspace.start(&options);
+    let server = kill_while_running(&workspace, &options, server, &job).await;
     let (status, response) = server
         .post(
             "/simulate/trigger",
@@ -302,12 +308,7 @@ async fn l13_l14_a_model_day_that_cannot_start_fails_and_writes_nothing() {
     let server = workspace.start(&Options::dev().config(one));
     let status = server.wait(&job, T).await;
     assert_eq!(status["status"], "partial", "{status}");
-    let failed: Vec<&Value> = status["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["status"] == "failed")
-        .collect();
+    let failed = details_in(&status, "failed");
     assert!(!failed.is_empty());
     for detail in &failed {
         assert_eq!(detail["model"], "beta");

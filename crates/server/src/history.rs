@@ -183,10 +183,10 @@ pub fn replay(
         opening = DayOpening::after(
             date,
             Position {
-                cash: day.ending_cash,
+                cash: day.values.ending_cash,
                 holdings: day.holdings.clone(),
             },
-            day.ending_portfolio_value,
+            day.values.ending_portfolio_value,
         );
         days.push(day);
     }

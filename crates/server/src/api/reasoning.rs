@@ -62,7 +62,7 @@ fn session(
 ) -> Result<ReasoningSession, StoreError> {
     let actions = store.day_actions(row.id)?;
     let start = Position {
-        cash: row.starting_cash,
+        cash: row.values.starting_cash,
         holdings: store
             .previous_day(&row.model, row.date)?
             .map(|p| p.holdings)

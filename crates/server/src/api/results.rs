@@ -144,16 +144,20 @@ fn day_result(
         job_id: row.job_id.clone(),
         starting_position: snapshot(
             &starting_holdings,
-            row.starting_cash,
-            row.starting_portfolio_value,
+            row.values.starting_cash,
+            row.values.starting_portfolio_value,
         ),
         daily_metrics: DailyMetrics {
-            profit: row.daily_profit,
-            return_pct: row.daily_return_pct,
+            profit: row.values.daily_profit,
+            return_pct: row.values.daily_return_pct,
             days_since_last_trading: row.days_since_last_trading,
         },
         trades,
-        final_position: snapshot(&holdings, row.ending_cash, row.ending_portfolio_value),
+        final_position: snapshot(
+            &holdings,
+            row.values.ending_cash,
+            row.values.ending_portfolio_value,
+        ),
         metadata: DayMetadata {
             total_actions: row.total_actions,
             session_duration_seconds: row.session_duration_seconds,
@@ -181,7 +185,7 @@ fn range_results(
             .iter()
             .map(|d| DailyValue {
                 date: d.date,
-                portfolio_value: d.ending_portfolio_value,
+                portfolio_value: d.values.ending_portfolio_value,
             })
             .collect();
         let mut traded_value = 0.0;
@@ -194,7 +198,7 @@ fn range_results(
         }
         let starting_value = days
             .first()
-            .map_or(initial_cash, |d| d.starting_portfolio_value);
+            .map_or(initial_cash, |d| d.values.starting_portfolio_value);
         let period_metrics = metrics::compute(&MetricsInput {
             starting_value,
             daily_values: values.clone(),

@@ -63,8 +63,8 @@ async fn print_results(db: &Db, job_id: &str, status: JobStatus) -> anyhow::Resu
     );
     for rows in days.chunk_by(|a, b| a.model == b.model) {
         let (first, last) = (&rows[0], &rows[rows.len() - 1]);
-        let start = first.starting_portfolio_value;
-        let end = last.ending_portfolio_value;
+        let start = first.values.starting_portfolio_value;
+        let end = last.values.ending_portfolio_value;
         let trades: u32 = rows.iter().map(|d| d.total_actions).sum();
         let ret = period_return_pct(start, end);
         println!(

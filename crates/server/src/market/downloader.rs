@@ -156,6 +156,3 @@ impl Downloader {
         Ok(report)
     }
 }
-
-#[cfg(test)]
-mod tests;

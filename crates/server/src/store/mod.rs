@@ -20,8 +20,8 @@ use ai_trader_core::{Date, JobStatus, Plan, PlanError};
 
 pub use db::Db;
 pub use records::{
-    ActionRow, CancelOutcome, CompletedDay, DayActivity, DayFilter, DayRow, JobRecord, NewJob,
-    PreviousDay,
+    ActionRow, CancelOutcome, CompletedDay, DayActivity, DayFilter, DayRow, DayValues, JobRecord,
+    NewJob, PreviousDay,
 };
 
 use crate::market::{Bar, MarketData, PriceSource};

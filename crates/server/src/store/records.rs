@@ -135,15 +135,9 @@ pub struct DayActivity {
     pub duration_seconds: f64,
 }
 
-/// A finished model-day, ready to commit.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CompletedDay {
-    /// The job.
-    pub job_id: String,
-    /// The model.
-    pub model: String,
-    /// The date.
-    pub date: Date,
+/// A model-day's cash and value at its start and end, and the change between them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayValues {
     /// Cash at the start.
     pub starting_cash: f64,
     /// Value at the start (the previous ending value, or the initial cash).
@@ -156,6 +150,19 @@ pub struct CompletedDay {
     pub ending_cash: f64,
     /// Value at the close.
     pub ending_portfolio_value: f64,
+}
+
+/// A finished model-day, ready to commit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompletedDay {
+    /// The job.
+    pub job_id: String,
+    /// The model.
+    pub model: String,
+    /// The date.
+    pub date: Date,
+    /// Its cash and value at the start and the end.
+    pub values: DayValues,
     /// Holdings at the end.
     pub holdings: BTreeMap<String, u64>,
     /// Calendar days since the previous trading day (0 on the first).
@@ -181,12 +188,14 @@ impl CompletedDay {
             job_id: job_id.to_owned(),
             model: model.to_owned(),
             date,
-            starting_cash: opening.position.cash,
-            starting_portfolio_value: opening.value,
-            daily_profit: close.change.daily_profit,
-            daily_return_pct: close.change.daily_return_pct,
-            ending_cash: position.cash,
-            ending_portfolio_value: close.valuation.portfolio_value,
+            values: DayValues {
+                starting_cash: opening.position.cash,
+                starting_portfolio_value: opening.value,
+                daily_profit: close.change.daily_profit,
+                daily_return_pct: close.change.daily_return_pct,
+                ending_cash: position.cash,
+                ending_portfolio_value: close.valuation.portfolio_value,
+            },
             holdings: position.holdings,
             days_since_last_trading: opening.days_since_last_trading(date),
             carried_prices: close.valuation.carried,
@@ -221,18 +230,8 @@ pub struct DayRow {
     pub model: String,
     /// The date.
     pub date: Date,
-    /// Cash at the start.
-    pub starting_cash: f64,
-    /// Value at the start.
-    pub starting_portfolio_value: f64,
-    /// Profit.
-    pub daily_profit: f64,
-    /// Return.
-    pub daily_return_pct: f64,
-    /// Cash at the end.
-    pub ending_cash: f64,
-    /// Value at the close.
-    pub ending_portfolio_value: f64,
+    /// Its cash and value at the start and the end.
+    pub values: DayValues,
     /// Summary.
     pub reasoning_summary: Option<String>,
     /// Trades.

@@ -274,6 +274,3 @@ impl Worker {
         db.fail_detail(job_id, date, model, failure).await
     }
 }
-
-#[cfg(test)]
-mod tests;

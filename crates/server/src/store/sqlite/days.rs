@@ -9,7 +9,9 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::details::{self, Move};
 use super::{StoreError, date, jobs, json, to_json};
-use crate::store::{ActionRow, CompletedDay, DayFilter, DayRow, ImportRefused, PreviousDay};
+use crate::store::{
+    ActionRow, CompletedDay, DayFilter, DayRow, DayValues, ImportRefused, PreviousDay,
+};
 
 /// Commits a finished model-day: its trading day with holdings, trades and conversation, the
 /// supersession of the model's later days from other jobs, and the detail's `completed`.
@@ -50,12 +52,12 @@ fn insert_day(tx: &Transaction<'_>, day: &CompletedDay) -> Result<i64, StoreErro
             day.job_id,
             day.model,
             day.date.to_string(),
-            day.starting_cash,
-            day.starting_portfolio_value,
-            day.daily_profit,
-            day.daily_return_pct,
-            day.ending_cash,
-            day.ending_portfolio_value,
+            day.values.starting_cash,
+            day.values.starting_portfolio_value,
+            day.values.daily_profit,
+            day.values.daily_return_pct,
+            day.values.ending_cash,
+            day.values.ending_portfolio_value,
             day.activity.summary,
             day.activity.fills.len() as i64,
             day.activity.duration_seconds,
@@ -256,12 +258,14 @@ pub(super) fn select(conn: &Connection, filter: &DayFilter) -> Result<Vec<DayRow
             job_id: r.get(1)?,
             model: r.get(2)?,
             date: date(&r.get::<_, String>(3)?)?,
-            starting_cash: r.get(4)?,
-            starting_portfolio_value: r.get(5)?,
-            daily_profit: r.get(6)?,
-            daily_return_pct: r.get(7)?,
-            ending_cash: r.get(8)?,
-            ending_portfolio_value: r.get(9)?,
+            values: DayValues {
+                starting_cash: r.get(4)?,
+                starting_portfolio_value: r.get(5)?,
+                daily_profit: r.get(6)?,
+                daily_return_pct: r.get(7)?,
+                ending_cash: r.get(8)?,
+                ending_portfolio_value: r.get(9)?,
+            },
             reasoning_summary: r.get(10)?,
             total_actions: r.get(11)?,
             session_duration_seconds: r.get(12)?,

@@ -5,7 +5,7 @@ use ai_trader_core::{Date, DetailStatus, JobStatus, PlanContext, PlanRequest, ca
 
 use super::*;
 use crate::market::{Bar, MarketData, PriceSource};
-use crate::store::{CompletedDay, DayActivity, DayFilter, NewJob, Store};
+use crate::store::{CompletedDay, DayActivity, DayFilter, DayValues, NewJob, Store};
 
 fn d(s: &str) -> Date {
     Date::parse(s).unwrap()
@@ -63,12 +63,14 @@ fn completed(job: &str, date: &str, value: f64) -> CompletedDay {
         job_id: job.into(),
         model: "m".into(),
         date: d(date),
-        starting_cash: 10_000.0,
-        starting_portfolio_value: 10_000.0,
-        daily_profit: value - 10_000.0,
-        daily_return_pct: 0.0,
-        ending_cash: value,
-        ending_portfolio_value: value,
+        values: DayValues {
+            starting_cash: 10_000.0,
+            starting_portfolio_value: 10_000.0,
+            daily_profit: value - 10_000.0,
+            daily_return_pct: 0.0,
+            ending_cash: value,
+            ending_portfolio_value: value,
+        },
         holdings: BTreeMap::new(),
         days_since_last_trading: 0,
         carried_prices: vec![],

@@ -1,6 +1,8 @@
 //! The downloader in process: a fake Alpha Vantage (real HTTP on loopback) and a real SQLite
 //! file as the sink.
 
+#![allow(missing_docs)]
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -12,12 +14,13 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use serde_json::{Value, json};
 
-use super::*;
-use crate::clock::Clock;
-use crate::config::Secret;
-use crate::market::PriceSource;
-use crate::store::Db;
-use crate::store::sqlite::SqliteStore;
+use ai_trader_server::clock::Clock;
+use ai_trader_server::config::Secret;
+use ai_trader_server::market::{
+    AlphaVantage, Bar, DownloadReport, Downloader, MarketData, PriceSource,
+};
+use ai_trader_server::store::Db;
+use ai_trader_server::store::sqlite::SqliteStore;
 
 fn d(s: &str) -> Date {
     Date::parse(s).unwrap()

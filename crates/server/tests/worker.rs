@@ -1,13 +1,15 @@
 //! The worker in process: a real SQLite file, the synthetic market, the built-in agents.
 
+#![allow(missing_docs)]
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ai_trader_core::{Date, DetailStatus, JobStatus, PlanRequest};
 
-use crate::app::AppState;
-use crate::config::{Env, FileConfig, ModelConfig, Provider};
-use crate::store::DayFilter;
+use ai_trader_server::app::AppState;
+use ai_trader_server::config::{Env, FileConfig, ModelConfig, Provider};
+use ai_trader_server::store::{DayFilter, DayRow};
 
 fn d(s: &str) -> Date {
     Date::parse(s).unwrap()
@@ -41,7 +43,7 @@ async fn create(state: &Arc<AppState>, start: &str, end: &str, models: Option<&[
 }
 
 /// The trading days a job wrote, by model then date.
-async fn days_of(state: &AppState, job_id: &str) -> Vec<crate::store::DayRow> {
+async fn days_of(state: &AppState, job_id: &str) -> Vec<DayRow> {
     state
         .db
         .trading_days(DayFilter {
@@ -89,11 +91,11 @@ async fn a_job_runs_every_model_day_in_order_and_chains_each_model() {
     assert_eq!(days.len(), 15);
     for pair in days.windows(2).filter(|p| p[0].model == p[1].model) {
         assert_eq!(
-            pair[1].starting_portfolio_value, pair[0].ending_portfolio_value,
+            pair[1].values.starting_portfolio_value, pair[0].values.ending_portfolio_value,
             "{} starts {} where it ended {}",
             pair[1].model, pair[1].date, pair[0].date
         );
-        assert_eq!(pair[1].starting_cash, pair[0].ending_cash);
+        assert_eq!(pair[1].values.starting_cash, pair[0].values.ending_cash);
     }
 }
 

@@ -1,7 +1,5 @@
 //! The news search tool against a fake Jina, and a model without it (paced requests).
 
-use std::time::Duration;
-
 use ai_trader_e2e::fake_openai::{FakeOpenAi, text, tool_calls};
 use ai_trader_e2e::llm::{day, run_day, setup_with, tool_result};
 use serde_json::{Value, json};
@@ -83,8 +81,6 @@ async fn without_a_search_key_there_is_no_search_tool_and_requests_are_paced() {
     assert!(!tools.contains(&"search"), "{tools:?}");
     let d = day(&server, "2025-10-02").await;
     assert!(tool_result(&d, "search").contains("unknown tool search"));
-    // 120 requests per minute: the requests (4 with the summary) are spread over at least
-    // 3 × 0.5 s. A minimum wait is the behaviour under test; a slower machine only adds to it.
-    let span = received.last().unwrap().at.duration_since(received[0].at);
-    assert!(span >= Duration::from_millis(1450), "{span:?}");
+    // The spacing of 120 requests a minute is tested in virtual time (agent::openai::client).
+    assert_eq!(received.len(), 4, "three steps and the summary");
 }

@@ -3,10 +3,12 @@
 //! unreadable replies; no retry on 401/403; a per-model request rate limit. The key goes only
 //! into the `Authorization` header: no error or log line contains it.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 use tokio::sync::Mutex;
+// Tokio's clock, so that pacing can be tested in virtual time.
+use tokio::time::Instant;
 
 use super::wire::{ParseError, Reply, excerpt, parse_reply};
 use crate::config::Secret;
@@ -115,10 +117,16 @@ impl ChatClient {
                 Attempt::Done(reply) => return Ok(reply),
                 Attempt::Fatal(error) => return Err(error),
                 Attempt::Retry { reason, after } => {
-                    tracing::warn!(model = %self.config.signature, attempt = attempt + 1, reason = %reason, "provider request failed");
+                    let delay = after.unwrap_or_else(|| self.backoff(attempt));
+                    let retry_in_ms = if attempt < self.config.max_retries {
+                        delay.as_millis()
+                    } else {
+                        0
+                    };
+                    tracing::warn!(model = %self.config.signature, attempt = attempt + 1, reason = %reason, retry_in_ms, "provider request failed");
                     last = reason;
                     if attempt < self.config.max_retries {
-                        tokio::time::sleep(after.unwrap_or_else(|| self.backoff(attempt))).await;
+                        tokio::time::sleep(delay).await;
                     }
                 }
             }
@@ -217,4 +225,42 @@ fn without_url(error: &reqwest::Error) -> String {
         text = text.replace(&format!(" for url ({url})"), "");
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(requests_per_minute: u32) -> ChatClient {
+        ChatClient::new(ClientConfig {
+            signature: "m".into(),
+            base_url: "http://127.0.0.1:9".into(),
+            api_key: None,
+            timeout: Duration::from_secs(1),
+            max_retries: 0,
+            base_delay: Duration::ZERO,
+            requests_per_minute,
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_are_spaced_by_the_rate_limit() {
+        let client = client(120);
+        let start = Instant::now();
+        for _ in 0..4 {
+            client.pace().await;
+        }
+        // 120 a minute: one every 0.5 s; the first goes at once.
+        assert_eq!(start.elapsed(), Duration::from_millis(1500));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_a_limit_nothing_waits() {
+        let client = client(0);
+        let start = Instant::now();
+        for _ in 0..4 {
+            client.pace().await;
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO);
+    }
 }

@@ -236,24 +236,13 @@ async fn the_job_shows_downloading_data_meanwhile() {
     let job = server
         .trigger(&json!({"start_date": "2025-10-03", "end_date": "2025-10-03"}))
         .await;
-    let mut seen = Vec::new();
-    for _ in 0..200 {
-        let (_, status) = server.get(&format!("/simulate/status/{job}")).await;
-        let s = status["status"].as_str().unwrap().to_owned();
-        if seen.last() != Some(&s) {
-            seen.push(s.clone());
-        }
-        if s == "completed" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(seen.contains(&"downloading_data".to_owned()), "{seen:?}");
-    assert_eq!(
-        seen.last().map(String::as_str),
-        Some("completed"),
-        "{seen:?}"
-    );
+    server
+        .wait_status(&job, "downloading_data", Duration::from_secs(30), |s| {
+            s["status"] == "downloading_data"
+        })
+        .await;
+    let done = server.wait(&job, Duration::from_secs(60)).await;
+    assert_eq!(done["status"], "completed", "{done}");
 }
 
 #[test]

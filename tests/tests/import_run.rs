@@ -185,3 +185,63 @@ async fn a_log_that_contradicts_its_trades_is_refused_by_line() {
         .await;
     assert_eq!(status, 404);
 }
+
+/// Upstream logs record a model's attempt to trade 0 shares as a buy or sell of 0 with the
+/// positions unchanged: a no-trade. A 0-share trade whose positions change is still refused.
+#[test]
+fn zero_share_trades_that_change_nothing_are_no_trades() {
+    let workspace = Workspace::new();
+    let options = Options::dev();
+    workspace.import_real_data(&options);
+    let (aapl, _) = bar("AAPL", "2025-10-01");
+    let after_buy = [("AAPL", 10.0), ("CASH", 10_000.0 - 10.0 * aapl)];
+    let log = [
+        line(
+            "2025-10-01",
+            1,
+            &json!({"action": "buy", "symbol": "AAPL", "amount": 10}),
+            &after_buy,
+        ),
+        line(
+            "2025-10-02",
+            2,
+            &json!({"action": "buy", "symbol": "CRWD", "amount": 0}),
+            &after_buy,
+        ),
+        line(
+            "2025-10-03",
+            3,
+            &json!({"action": "sell", "symbol": "AAPL", "amount": 0}),
+            &after_buy,
+        ),
+    ]
+    .join("\n");
+    let file = workspace.path("noops.jsonl");
+    std::fs::write(&file, log).unwrap();
+    let (code, out, err) = import_run(&workspace, &options, &file);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Imported 3 days (1 trades)"), "{out}");
+    assert!(
+        out.contains("2 buys or sells of 0 shares changed nothing and were taken as no trade"),
+        "{out}"
+    );
+
+    let other = Workspace::new();
+    other.import_real_data(&options);
+    let changed = line(
+        "2025-10-01",
+        1,
+        &json!({"action": "buy", "symbol": "AAPL", "amount": 0}),
+        &[("AAPL", 1.0), ("CASH", 10_000.0 - aapl)],
+    );
+    let file = other.path("changed.jsonl");
+    std::fs::write(&file, changed).unwrap();
+    let (code, _, err) = import_run(&other, &options, &file);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "changed.jsonl:1: a trade of 0 AAPL changes the positions, so it is not a no-op"
+        ),
+        "{err}"
+    );
+}

@@ -33,6 +33,8 @@ struct Entry {
     date: Date,
     id: i64,
     action: String,
+    /// A buy or sell of 0 shares (a model's no-op attempt), replayed as no trade.
+    zero_amount: bool,
     symbol: String,
     amount: u64,
     price: Option<f64>,
@@ -66,9 +68,11 @@ fn parse(path: &Path, text: &str) -> Result<Vec<Entry>, RunImportError> {
             )));
         }
         let amount = action["amount"].as_f64().unwrap_or(0.0);
-        if kind != "no_trade" && !(amount >= 1.0 && amount.fract() == 0.0) {
+        // Upstream logs record a model's attempt to trade 0 shares as a buy or sell of 0.
+        let zero_amount = kind != "no_trade" && amount == 0.0;
+        if kind != "no_trade" && !zero_amount && !(amount >= 1.0 && amount.fract() == 0.0) {
             return Err(err(format!(
-                "amount must be a whole number of shares > 0, got {}",
+                "amount must be a whole number of shares >= 0, got {}",
                 action["amount"]
             )));
         }
@@ -86,7 +90,8 @@ fn parse(path: &Path, text: &str) -> Result<Vec<Entry>, RunImportError> {
             line: i + 1,
             date,
             id: value["id"].as_i64().unwrap_or(i as i64),
-            action: kind,
+            action: if zero_amount { "no_trade".into() } else { kind },
+            zero_amount,
             symbol: action["symbol"]
                 .as_str()
                 .unwrap_or_default()
@@ -125,6 +130,15 @@ pub fn first_date(text: &str) -> Option<Date> {
         .min()
 }
 
+/// A replayed trade log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replay {
+    /// The model-days to store.
+    pub days: Vec<CompletedDay>,
+    /// Buys and sells of 0 shares that changed nothing, replayed as no trade.
+    pub zero_amount_noops: usize,
+}
+
 /// Replays a trade log into the model-days to store. `previous` is the model's day before the
 /// log's first date (none: all `initial_cash`).
 pub fn replay(
@@ -135,8 +149,9 @@ pub fn replay(
     previous: Option<PreviousDay>,
     initial_cash: f64,
     clock: &Clock,
-) -> Result<Vec<CompletedDay>, RunImportError> {
+) -> Result<Replay, RunImportError> {
     let entries = parse(path, text)?;
+    let zero_amount_noops = entries.iter().filter(|e| e.zero_amount).count();
     let file = path.display().to_string();
     let mut opening = PreviousDay::opening(previous, initial_cash);
     let mut days = Vec::new();
@@ -190,7 +205,10 @@ pub fn replay(
         );
         days.push(day);
     }
-    Ok(days)
+    Ok(Replay {
+        days,
+        zero_amount_noops,
+    })
 }
 
 /// Replays one day's lines through the ledger (at the recorded price, else the day's open),
@@ -231,8 +249,16 @@ fn replay_day(
         let expected_cash = entry.positions.get("CASH").copied().unwrap_or(f64::NAN);
         let ledger = book.position();
         if ledger.holdings != expected_holdings || (ledger.cash - expected_cash).abs() > 0.01 {
+            let what = if entry.zero_amount {
+                format!(
+                    "a trade of 0 {} changes the positions, so it is not a no-op",
+                    entry.symbol
+                )
+            } else {
+                "positions do not match the trades".to_owned()
+            };
             return Err(err(format!(
-                "positions do not match the trades: the ledger has {}, the line says {}",
+                "{what}: the ledger has {}, the line says {}",
                 describe(ledger.cash, &ledger.holdings),
                 describe(expected_cash, &expected_holdings)
             )));

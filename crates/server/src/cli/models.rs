@@ -55,7 +55,7 @@ pub(super) fn import_run(
         Some(date) => store.previous_day(model, date)?,
         None => None,
     };
-    let days = crate::history::replay(
+    let replay = crate::history::replay(
         file,
         &text,
         (&job.job_id, model),
@@ -64,7 +64,8 @@ pub(super) fn import_run(
         config.agent_config.initial_cash,
         &clock,
     )?;
-    store.import_run(&job, model, &days)??;
+    let days = &replay.days;
+    store.import_run(&job, model, days)??;
     let trades: usize = days.iter().map(|d| d.activity.fills.len()).sum();
     println!(
         "Imported {} days ({} trades) of {model} as job {}, {} to {}",
@@ -74,6 +75,12 @@ pub(super) fn import_run(
         days[0].date,
         days[days.len() - 1].date
     );
+    if replay.zero_amount_noops > 0 {
+        println!(
+            "{} buys or sells of 0 shares changed nothing and were taken as no trade",
+            replay.zero_amount_noops
+        );
+    }
     if !config.models.iter().any(|m| m.signature == model) {
         println!("note: {model} is not in the configuration; add it to trade it in new jobs");
     }

@@ -11,12 +11,14 @@ pub enum PlanError {
     #[error("end_date is required and cannot be null or empty")]
     EndDateRequired,
     /// A date is not strict `YYYY-MM-DD`.
-    #[error("{source} (field {field})")]
+    // The parse failure is part of the message, not a separate cause: a chain of causes would
+    // repeat it.
+    #[error("{error} (field {field})")]
     InvalidDate {
         /// `start_date` or `end_date`.
         field: &'static str,
         /// The parse failure, naming the input.
-        source: DateParseError,
+        error: DateParseError,
     },
     /// No models requested and none enabled.
     #[error(

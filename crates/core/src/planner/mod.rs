@@ -216,7 +216,7 @@ fn download_dates(dates: &[PlannedDate], context: &PlanContext) -> Vec<Date> {
 }
 
 fn parse_field(field: &'static str, text: &str) -> Result<Date, PlanError> {
-    Date::parse(text).map_err(|source| PlanError::InvalidDate { field, source })
+    Date::parse(text).map_err(|error| PlanError::InvalidDate { field, error })
 }
 
 /// The request's models, or every enabled model; unknown and repeated names are errors.

@@ -44,7 +44,8 @@ pub struct Settings {
     pub jina_base_url: Option<String>,
     /// `SEARCH_KEEP_UNDATED`: keep search results without a publication date.
     pub search_keep_undated: bool,
-    /// `ALPHAADVANTAGE_API_KEY` (the reference's spelling; `ALPHAVANTAGE_API_KEY` also works):
+    /// `ALPHAADVANTAGE_API_KEY` (the reference's spelling; `ALPHAVANTAGE_API_KEY` also works,
+    /// and so do both spellings of the other `ALPHAVANTAGE_` variables):
     /// enables price downloads.
     pub alphavantage_api_key: Option<Secret>,
     /// `ALPHAVANTAGE_BASE_URL`.
@@ -99,6 +100,17 @@ impl Env<'_> {
                 value,
                 message: format!("expected {allowed}"),
             }),
+        }
+    }
+
+    /// The name of an Alpha Vantage variable as set: the reference spells them
+    /// `ALPHAADVANTAGE_…`, the service's name is `ALPHAVANTAGE_…`; both work for each.
+    fn alpha_vantage(&self, suffix: &str) -> String {
+        let reference = format!("ALPHAADVANTAGE_{suffix}");
+        if self.get(&reference).is_some() {
+            reference
+        } else {
+            format!("ALPHAVANTAGE_{suffix}")
         }
     }
 
@@ -179,18 +191,15 @@ impl Env<'_> {
             jina_api_key: self.get("JINA_API_KEY").map(Secret::new),
             jina_base_url: self.get("JINA_BASE_URL"),
             search_keep_undated: self.flag("SEARCH_KEEP_UNDATED", false)?,
-            alphavantage_api_key: self
-                .get("ALPHAADVANTAGE_API_KEY")
-                .or_else(|| self.get("ALPHAVANTAGE_API_KEY"))
-                .map(Secret::new),
-            alphavantage_base_url: self.get("ALPHAVANTAGE_BASE_URL"),
+            alphavantage_api_key: self.get(&self.alpha_vantage("API_KEY")).map(Secret::new),
+            alphavantage_base_url: self.get(&self.alpha_vantage("BASE_URL")),
             alphavantage_retry_base_ms: self.parse(
-                "ALPHAVANTAGE_RETRY_BASE_MS",
+                &self.alpha_vantage("RETRY_BASE_MS"),
                 1000,
                 "milliseconds",
             )?,
             alphavantage_timeout_seconds: self.parse(
-                "ALPHAVANTAGE_TIMEOUT_SECONDS",
+                &self.alpha_vantage("TIMEOUT_SECONDS"),
                 30,
                 "seconds",
             )?,

@@ -97,6 +97,47 @@ fn builtin_config_is_valid_and_keyless() {
 }
 
 #[test]
+fn alpha_vantage_variables_take_both_spellings() {
+    let settings = |vars: &[(&str, &str)]| {
+        let env: HashMap<&str, &str> = vars.iter().copied().collect();
+        let lookup = |k: &str| env.get(k).map(|v| (*v).to_owned());
+        Env(&lookup).settings(None).unwrap()
+    };
+    let reference = settings(&[
+        ("ALPHAADVANTAGE_API_KEY", "k1"),
+        ("ALPHAADVANTAGE_BASE_URL", "http://a.test"),
+        ("ALPHAADVANTAGE_RETRY_BASE_MS", "5"),
+        ("ALPHAADVANTAGE_TIMEOUT_SECONDS", "7"),
+    ]);
+    let service = settings(&[
+        ("ALPHAVANTAGE_API_KEY", "k1"),
+        ("ALPHAVANTAGE_BASE_URL", "http://a.test"),
+        ("ALPHAVANTAGE_RETRY_BASE_MS", "5"),
+        ("ALPHAVANTAGE_TIMEOUT_SECONDS", "7"),
+    ]);
+    for s in [&reference, &service] {
+        assert_eq!(
+            s.alphavantage_api_key.as_ref().map(Secret::expose),
+            Some("k1")
+        );
+        assert_eq!(s.alphavantage_base_url.as_deref(), Some("http://a.test"));
+        assert_eq!(
+            (s.alphavantage_retry_base_ms, s.alphavantage_timeout_seconds),
+            (5, 7)
+        );
+    }
+    let env = HashMap::from([("ALPHAADVANTAGE_TIMEOUT_SECONDS", "soon")]);
+    let lookup = |k: &str| env.get(k).map(|v| (*v).to_owned());
+    assert!(
+        Env(&lookup)
+            .settings(None)
+            .unwrap_err()
+            .to_string()
+            .starts_with("environment variable ALPHAADVANTAGE_TIMEOUT_SECONDS=\"soon\"")
+    );
+}
+
+#[test]
 fn settings_from_env() {
     let env: HashMap<&str, &str> = HashMap::from([
         ("DEPLOYMENT_MODE", "dev"),

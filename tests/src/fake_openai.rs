@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -48,6 +48,8 @@ pub struct Received {
     pub body: Value,
     /// The `Authorization` header.
     pub authorization: Option<String>,
+    /// The query string, if any.
+    pub query: Option<String>,
     /// When it arrived.
     pub at: Instant,
 }
@@ -142,6 +144,7 @@ fn respond(reply: &Reply) -> Response {
 
 async fn chat(
     State(script): State<Arc<Mutex<Script>>>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: String,
 ) -> Response {
@@ -155,6 +158,7 @@ async fn chat(
                 .get("authorization")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
+            query,
             at: Instant::now(),
         });
         let queued = if is_step {

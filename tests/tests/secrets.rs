@@ -70,3 +70,75 @@ async fn keys_never_leak() {
         assert!(!log.contains(secret), "{secret} in the log");
     }
 }
+
+/// A provider that echoes the request's `Authorization` header in its error body, and a
+/// gateway whose key rides in the endpoint's query string: neither key reaches a response, the
+/// log, the database or `check-model`'s output.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn echoed_keys_and_keys_in_endpoint_queries_never_leak() {
+    use ai_trader_e2e::fake_openai::{FakeOpenAi, Fallback, Reply};
+    use ai_trader_e2e::llm::{run_day, setup_with};
+
+    const QUERY_KEY: &str = "gw-query-SECRET-5e6f";
+    const MODEL_KEY: &str = "sk-fake-SECRET-key";
+    let fake = FakeOpenAi::start().await;
+    fake.fallback(Fallback::Always(Reply::Raw {
+        status: 500,
+        body: format!(
+            "upstream failed; request headers: Authorization: Bearer {MODEL_KEY}; url had api-key={QUERY_KEY}; also saw sk-proj-UNCONFIGURED123"
+        ),
+    }));
+    let base = format!("{}?api-key={QUERY_KEY}", fake.base_url);
+    let config = fake
+        .config("")
+        .replace(&format!(r#""{}""#, fake.base_url), &format!(r#""{base}""#))
+        .replace(r#""max_retries": 3"#, r#""max_retries": 0"#);
+    let (workspace, server) = setup_with(&config, &[]).await;
+    let job = run_day(&server, "2025-10-02").await;
+    assert_eq!(job["status"], "failed", "{job}");
+    let error = job["details"][0]["error"].as_str().unwrap();
+    assert!(error.contains("server error (HTTP 500)"), "{error}");
+    assert!(error.contains("Bearer [redacted]"), "{error}");
+    assert!(error.contains("sk-[redacted]"), "{error}");
+    // The path was joined before the query, which was kept.
+    let received = fake.received();
+    assert_eq!(
+        received[0].query.as_deref(),
+        Some(&*format!("api-key={QUERY_KEY}"))
+    );
+    let (_, models) = server.get("/models").await;
+    let shown = models["models"][0]["openai_base_url"].as_str().unwrap();
+    assert!(shown.ends_with("/v1?api-key=[redacted]"), "{shown}");
+
+    let options = Options::prod().config(&config);
+    let (code, out, err) = workspace.cli(&options, &["check-model", "gpt-fake"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let (_, status) = server
+        .get(&format!(
+            "/simulate/status/{}",
+            job["job_id"].as_str().unwrap()
+        ))
+        .await;
+    let (_, reasoning) = server.get("/simulate/jobs").await;
+    let database: Vec<u8> = ["jobs.db", "jobs.db-wal"]
+        .iter()
+        .filter_map(|f| std::fs::read(workspace.path(f)).ok())
+        .flatten()
+        .collect();
+    let database = String::from_utf8_lossy(&database);
+    for secret in [MODEL_KEY, QUERY_KEY, "sk-proj-UNCONFIGURED123"] {
+        for (what, text) in [
+            ("status", status.to_string()),
+            ("jobs", reasoning.to_string()),
+            ("models", models.to_string()),
+            ("log", server.log_text()),
+            ("check-model", format!("{out}{err}")),
+            ("database", database.to_string()),
+        ] {
+            assert!(
+                !text.contains(secret),
+                "{secret} in the {what}: {text:.2000}"
+            );
+        }
+    }
+}

@@ -13,7 +13,7 @@ use anyhow::Context as _;
 use crate::agent::search::DEFAULT_JINA_BASE;
 use crate::agent::{NewsSearch, build_agents};
 use crate::clock::Clock;
-use crate::config::{FileConfig, Settings};
+use crate::config::{FileConfig, Redactor, Settings, query_values};
 use crate::market::{
     AlphaVantage, DEFAULT_ALPHAVANTAGE_BASE, Downloader, MarketData, PriceSource, SYNTHETIC_SEED,
     SharedMarket, synthetic_bars,
@@ -40,8 +40,30 @@ pub struct AppState {
     pub clock: Clock,
 }
 
+/// Every secret of the settings and config (keys, the API token, query values of endpoints):
+/// none may appear in what the server stores, logs or answers.
+pub fn redactor(settings: &Settings, config: &FileConfig) -> Redactor {
+    let keys = config
+        .models
+        .iter()
+        .filter_map(|m| m.openai_api_key.clone())
+        .chain(settings.openai_api_key.clone())
+        .chain(settings.jina_api_key.clone())
+        .chain(settings.alphavantage_api_key.clone())
+        .map(|k| k.expose().to_owned());
+    let endpoints = config
+        .models
+        .iter()
+        .filter_map(|m| m.openai_base_url.as_deref())
+        .chain(settings.openai_api_base.as_deref())
+        .chain(settings.jina_base_url.as_deref())
+        .chain(settings.alphavantage_base_url.as_deref())
+        .flat_map(query_values);
+    Redactor::new(keys.chain(settings.api_token.clone()).chain(endpoints))
+}
+
 /// The news search, when a Jina key is configured.
-pub fn news_search(settings: &Settings) -> Option<Arc<NewsSearch>> {
+pub fn news_search(settings: &Settings, redactor: &Redactor) -> Option<Arc<NewsSearch>> {
     let key = settings.jina_api_key.clone()?;
     let base = settings
         .jina_base_url
@@ -51,11 +73,12 @@ pub fn news_search(settings: &Settings) -> Option<Arc<NewsSearch>> {
         base,
         key,
         settings.search_keep_undated,
+        redactor.clone(),
     )))
 }
 
 /// The price downloader, when an Alpha Vantage key is configured.
-pub fn downloader(settings: &Settings) -> Option<Arc<Downloader>> {
+pub fn downloader(settings: &Settings, redactor: &Redactor) -> Option<Arc<Downloader>> {
     let key = settings.alphavantage_api_key.clone()?;
     let base = settings
         .alphavantage_base_url
@@ -66,6 +89,7 @@ pub fn downloader(settings: &Settings) -> Option<Arc<Downloader>> {
         key,
         Duration::from_secs(settings.alphavantage_timeout_seconds.max(1)),
         Duration::from_millis(settings.alphavantage_retry_base_ms),
+        redactor.clone(),
     );
     Some(Arc::new(Downloader::new(client)))
 }
@@ -97,22 +121,24 @@ impl AppState {
             market = db.blocking().load_market()?;
         }
         let market = SharedMarket::new(market);
-        let agents = build_agents(&config, &settings);
+        let redactor = redactor(&settings, &config);
+        let agents = build_agents(&config, &settings, &redactor);
         let basemodels: BTreeMap<String, String> = config
             .models
             .iter()
             .map(|m| (m.signature.clone(), m.basemodel.clone()))
             .collect();
-        let downloader = downloader(&settings);
+        let downloader = downloader(&settings, &redactor);
         let worker = Worker::new(WorkerParts {
             db: db.clone(),
             market: market.clone(),
             agents,
             agent_config: config.agent_config.clone(),
             basemodels,
-            search: news_search(&settings),
+            search: news_search(&settings, &redactor),
             downloader: downloader.clone(),
             clock,
+            redactor,
             max_concurrent_jobs: settings.max_concurrent_jobs,
             max_parallel_models: settings.max_parallel_models,
         });

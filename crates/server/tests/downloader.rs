@@ -15,7 +15,7 @@ use axum::routing::get;
 use serde_json::{Value, json};
 
 use ai_trader_server::clock::Clock;
-use ai_trader_server::config::Secret;
+use ai_trader_server::config::{Redactor, Secret};
 use ai_trader_server::market::{
     AlphaVantage, Bar, DownloadReport, Downloader, MarketData, PriceSource,
 };
@@ -70,6 +70,7 @@ fn downloader(url: String) -> Downloader {
         Secret::new("test-key"),
         Duration::from_secs(5),
         Duration::from_millis(1),
+        Redactor::new(["test-key".to_owned()]),
     ))
 }
 

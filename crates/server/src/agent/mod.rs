@@ -28,7 +28,7 @@ pub use search::NewsSearch;
 pub use session::{Session, TradingContext};
 pub use tools::{ToolBox, ToolDefinition, ToolError, tool_definitions};
 
-use crate::config::{AgentConfig, FileConfig, ModelConfig, Provider, Settings};
+use crate::config::{AgentConfig, FileConfig, ModelConfig, Provider, Redactor, Settings};
 
 /// The stop token a model ends its day with.
 pub const FINISH_SIGNAL: &str = "<FINISH_SIGNAL>";
@@ -72,6 +72,7 @@ pub fn openai_agent(
     model: &ModelConfig,
     agent: &AgentConfig,
     settings: &Settings,
+    redactor: &Redactor,
 ) -> openai::OpenAiAgent {
     let client = openai::ChatClient::new(openai::ClientConfig {
         signature: model.signature.clone(),
@@ -88,13 +89,14 @@ pub fn openai_agent(
         max_retries: agent.max_retries,
         base_delay: std::time::Duration::from_secs_f64(agent.base_delay),
         requests_per_minute: model.requests_per_minute.unwrap_or(0),
+        redactor: redactor.clone(),
     });
     openai::OpenAiAgent::new(client, model.basemodel.clone())
 }
 
 /// Builds the agent of every configured model, each on the provider that runs it in this
 /// deployment (in DEV, LLM models run on the mock).
-pub fn build_agents(config: &FileConfig, settings: &Settings) -> Agents {
+pub fn build_agents(config: &FileConfig, settings: &Settings, redactor: &Redactor) -> Agents {
     let mut agents: Agents = HashMap::new();
     for model in &config.models {
         let agent: Arc<dyn Agent> = match model.provider().effective(settings.mode) {
@@ -107,7 +109,12 @@ pub fn build_agents(config: &FileConfig, settings: &Settings) -> Agents {
             Provider::Mock => Arc::new(MockAgent::new(std::time::Duration::from_millis(
                 model.latency_ms.unwrap_or(0),
             ))),
-            Provider::Openai => Arc::new(openai_agent(model, &config.agent_config, settings)),
+            Provider::Openai => Arc::new(openai_agent(
+                model,
+                &config.agent_config,
+                settings,
+                redactor,
+            )),
         };
         agents.insert(model.signature.clone(), agent);
     }

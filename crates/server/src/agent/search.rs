@@ -8,7 +8,7 @@ use ai_trader_core::Date;
 use serde_json::{Value, json};
 
 use super::ToolError;
-use crate::config::Secret;
+use crate::config::{Redactor, Secret};
 
 /// The default Jina search endpoint.
 pub const DEFAULT_JINA_BASE: &str = "https://s.jina.ai";
@@ -22,6 +22,7 @@ pub struct NewsSearch {
     base_url: String,
     key: Secret,
     keep_undated: bool,
+    redactor: Redactor,
 }
 
 const MONTHS: [&str; 12] = [
@@ -50,7 +51,7 @@ pub fn published_date(text: &str) -> Option<Date> {
 
 impl NewsSearch {
     /// A search over `base_url` with `key`.
-    pub fn new(base_url: String, key: Secret, keep_undated: bool) -> Self {
+    pub fn new(base_url: String, key: Secret, keep_undated: bool, redactor: Redactor) -> Self {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -60,6 +61,7 @@ impl NewsSearch {
             base_url,
             key,
             keep_undated,
+            redactor,
         }
     }
 
@@ -80,10 +82,11 @@ impl NewsSearch {
             .await
             .map_err(|e| ToolError::Search(format!(": {e}")))?;
         if !status.is_success() {
+            let excerpt: String = text.chars().take(200).collect();
             return Err(ToolError::Search(format!(
                 " (HTTP {}): {}",
                 status.as_u16(),
-                text.chars().take(200).collect::<String>()
+                self.redactor.redact(&excerpt)
             )));
         }
         let body: Value = serde_json::from_str(&text)

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::State;
 
 use crate::app::AppState;
+use crate::config::public_url;
 
 pub(super) async fn models(State(state): State<Arc<AppState>>) -> Json<ModelsResponse> {
     let models = state
@@ -20,7 +21,7 @@ pub(super) async fn models(State(state): State<Arc<AppState>>) -> Json<ModelsRes
             enabled: m.enabled,
             // What really runs: in DEV an LLM model says "mock" rather than pretend.
             provider: m.provider().effective(state.settings.mode),
-            openai_base_url: m.openai_base_url.clone(),
+            openai_base_url: m.openai_base_url.as_deref().map(public_url),
             has_api_key: m.openai_api_key.as_ref().is_some_and(|k| !k.is_empty()),
         })
         .collect();

@@ -26,7 +26,8 @@ pub(super) async fn check_model(common: &Common, signature: &str) -> anyhow::Res
         );
         return Ok(());
     }
-    let agent = crate::agent::openai_agent(model, &config.agent_config, &settings);
+    let redactor = crate::app::redactor(&settings, &config);
+    let agent = crate::agent::openai_agent(model, &config.agent_config, &settings, &redactor);
     let message = agent.check().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{message}");
     Ok(())

@@ -5,7 +5,7 @@
 use anyhow::Context as _;
 
 use super::{Common, load};
-use crate::app::{downloader, open_store};
+use crate::app::{downloader, open_store, redactor};
 use crate::market::{PriceSource, read_prices};
 
 pub(super) async fn download_prices(
@@ -14,13 +14,13 @@ pub(super) async fn download_prices(
     end: &str,
     symbols: &[String],
 ) -> anyhow::Result<()> {
-    let (settings, _) = load(common)?;
+    let (settings, config) = load(common)?;
     let parse = |field: &str, text: &str| {
         ai_trader_core::Date::parse(text).map_err(|e| anyhow::anyhow!("{e} (field {field})"))
     };
     let (start, end) = (parse("start", start)?, parse("end", end)?);
     anyhow::ensure!(start <= end, "start ({start}) must be <= end ({end})");
-    let downloader = downloader(&settings)
+    let downloader = downloader(&settings, &redactor(&settings, &config))
         .context("ALPHAADVANTAGE_API_KEY is not set: downloads need an Alpha Vantage key")?;
     let db = open_store(&settings)?;
     let market = db.load_market().await?;

@@ -6,11 +6,13 @@
 
 mod env;
 mod file;
+mod redact;
 mod secret;
 
 pub use ai_trader_core::api::Provider;
 pub use env::{Env, EnvError, Settings, dev_path};
 pub use file::{AgentConfig, ConfigError, FileConfig, ModelConfig};
+pub use redact::{Redactor, join_path, public_url, query_values};
 pub use secret::Secret;
 
 #[cfg(test)]

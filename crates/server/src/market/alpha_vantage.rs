@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::Bar;
 use super::daily_json::parse_daily;
-use crate::config::Secret;
+use crate::config::{Redactor, Secret};
 
 /// The default endpoint.
 pub const DEFAULT_ALPHAVANTAGE_BASE: &str = "https://www.alphavantage.co";
@@ -34,11 +34,18 @@ pub struct AlphaVantage {
     key: Secret,
     attempts: u32,
     retry_base: Duration,
+    redactor: Redactor,
 }
 
 impl AlphaVantage {
     /// A client of `base_url` with `key`; `retry_base` is the first retry delay (doubling).
-    pub fn new(base_url: String, key: Secret, timeout: Duration, retry_base: Duration) -> Self {
+    pub fn new(
+        base_url: String,
+        key: Secret,
+        timeout: Duration,
+        retry_base: Duration,
+        redactor: Redactor,
+    ) -> Self {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .build()
@@ -49,6 +56,7 @@ impl AlphaVantage {
             key,
             attempts: 3,
             retry_base,
+            redactor,
         }
     }
 
@@ -108,6 +116,7 @@ impl AlphaVantage {
                 200..=299 => return parse(symbol, &text, start, end),
                 _ => {
                     let body: String = text.chars().take(200).collect();
+                    let body = self.redactor.redact(&body);
                     return Err(DownloadError::Failed(format!("HTTP {status}: {body}")));
                 }
             }

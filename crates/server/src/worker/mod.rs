@@ -14,7 +14,7 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::agent::{Agents, NewsSearch};
 use crate::clock::Clock;
-use crate::config::AgentConfig;
+use crate::config::{AgentConfig, Redactor};
 use crate::market::{Downloader, SharedMarket};
 use crate::store::{Db, JobRecord, StoreError};
 
@@ -35,6 +35,7 @@ struct Inner {
     search: Option<Arc<NewsSearch>>,
     downloader: Option<Arc<Downloader>>,
     clock: Clock,
+    redactor: Redactor,
     job_slots: Arc<Semaphore>,
     max_parallel_models: usize,
     /// Jobs being run by this process (a job is never run twice at once), each with a receiver
@@ -60,6 +61,8 @@ pub struct WorkerParts {
     pub downloader: Option<Arc<Downloader>>,
     /// The time.
     pub clock: Clock,
+    /// Keeps secrets out of failure messages.
+    pub redactor: Redactor,
     /// `MAX_CONCURRENT_JOBS`.
     pub max_concurrent_jobs: usize,
     /// `MAX_PARALLEL_MODELS`.
@@ -101,6 +104,7 @@ impl Worker {
                 search: parts.search,
                 downloader: parts.downloader,
                 clock: parts.clock,
+                redactor: parts.redactor,
                 job_slots: Arc::new(Semaphore::new(parts.max_concurrent_jobs.max(1))),
                 max_parallel_models: parts.max_parallel_models.max(1),
                 running: Mutex::new(HashMap::new()),
@@ -271,6 +275,7 @@ impl Worker {
                 format!("Execution failed: {e}")
             }
         };
+        let failure = self.inner.redactor.redact(&failure);
         db.fail_detail(job_id, date, model, failure).await
     }
 }

@@ -11,7 +11,7 @@ use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use super::wire::{ParseError, Reply, excerpt, parse_reply};
-use crate::config::Secret;
+use crate::config::{Redactor, Secret, join_path, public_url};
 
 /// How the client talks to one model's endpoint.
 #[derive(Debug, Clone)]
@@ -30,6 +30,8 @@ pub struct ClientConfig {
     pub base_delay: Duration,
     /// At most this many requests per minute (0 = unlimited).
     pub requests_per_minute: u32,
+    /// Removes secrets from what the provider answers before it is logged or stored.
+    pub redactor: Redactor,
 }
 
 /// A request that failed for good.
@@ -115,8 +117,12 @@ impl ChatClient {
             self.pace().await;
             match self.attempt(body, make_id).await {
                 Attempt::Done(reply) => return Ok(reply),
+                Attempt::Fatal(ProviderError::Failed(text)) => {
+                    return Err(ProviderError::Failed(self.config.redactor.redact(&text)));
+                }
                 Attempt::Fatal(error) => return Err(error),
                 Attempt::Retry { reason, after } => {
+                    let reason = self.config.redactor.redact(&reason);
                     let delay = after.unwrap_or_else(|| self.backoff(attempt));
                     let retry_in_ms = if attempt < self.config.max_retries {
                         delay.as_millis()
@@ -150,17 +156,17 @@ impl ChatClient {
     }
 
     async fn attempt(&self, body: &Value, make_id: &mut (dyn FnMut() -> String + Send)) -> Attempt {
-        let url = format!(
-            "{}/chat/completions",
-            self.config.base_url.trim_end_matches('/')
-        );
+        let url = join_path(&self.config.base_url, "chat/completions");
         let mut request = self.http.post(&url).timeout(self.config.timeout).json(body);
         if let Some(key) = self.config.api_key.as_ref().filter(|k| !k.is_empty()) {
             request = request.bearer_auth(key.expose());
         }
         let response = match request.send().await {
             Ok(response) => response,
-            Err(e) => return self.transport_failure(&e, &format!("cannot reach {url}")),
+            Err(e) => {
+                let context = format!("cannot reach {}", public_url(&url));
+                return self.transport_failure(&e, &context);
+            }
         };
         let status = response.status().as_u16();
         let retry_after = response
@@ -240,6 +246,7 @@ mod tests {
             max_retries: 0,
             base_delay: Duration::ZERO,
             requests_per_minute,
+            redactor: Redactor::default(),
         })
     }
 

@@ -264,6 +264,28 @@ impl Server {
         self.child.wait().expect("wait");
     }
 
+    /// Sends SIGTERM and waits for the process to exit (at most `timeout`); returns its exit
+    /// code.
+    pub fn terminate(mut self, timeout: Duration) -> Option<i32> {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(sent.success(), "kill -TERM failed");
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status.code();
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "the server did not exit within {timeout:?} of SIGTERM; log: {}",
+                self.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.id()

@@ -36,6 +36,7 @@ fn settings(dir: &std::path::Path) -> Settings {
         alphavantage_timeout_seconds: 30,
         ui_dir: None,
         today: None,
+        shutdown_grace_seconds: 30,
     }
 }
 

@@ -3,6 +3,7 @@
 #![allow(clippy::print_stdout)] // the one line scripts and people wait for
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context as _;
 
@@ -35,12 +36,42 @@ pub(super) async fn serve(common: &Common, host: &str, port: u16) -> anyhow::Res
         },
         state.config.models.len(),
     );
-    axum::serve(listener, api::router(state))
-        .with_graceful_shutdown(shutdown())
+    axum::serve(listener, api::router(state.clone()))
+        .with_graceful_shutdown(stop_signal())
         .await?;
+    let grace = Duration::from_secs(state.settings.shutdown_grace_seconds);
+    tracing::info!(
+        grace_seconds = grace.as_secs(),
+        "shutting down: no new model-day starts; running ones may finish"
+    );
+    if state.worker.shutdown(grace).await {
+        tracing::info!("stopped cleanly; unfinished jobs resume at the next start");
+    } else {
+        tracing::warn!(
+            "grace period over: model-days still running are dropped (nothing of them was written) and run again at the next start"
+        );
+    }
     Ok(())
 }
 
-async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
+/// SIGINT (Ctrl-C) or SIGTERM (what `docker stop`, systemd and Kubernetes send).
+async fn stop_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received"),
+        () = terminate => tracing::info!("SIGTERM received"),
+    }
 }

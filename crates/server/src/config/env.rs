@@ -58,6 +58,9 @@ pub struct Settings {
     pub ui_dir: Option<PathBuf>,
     /// `AI_TRADER_TODAY`: a fixed "today" (tests, demos); the system date when unset.
     pub today: Option<Date>,
+    /// `SHUTDOWN_GRACE_SECONDS`: how long running model-days may take to finish after SIGTERM
+    /// or SIGINT (default 30).
+    pub shutdown_grace_seconds: u64,
 }
 
 impl Settings {
@@ -205,6 +208,7 @@ impl Env<'_> {
             )?,
             ui_dir: self.get("AI_TRADER_UI_DIR").map(PathBuf::from),
             today: self.date("AI_TRADER_TODAY")?,
+            shutdown_grace_seconds: self.parse("SHUTDOWN_GRACE_SECONDS", 30, "seconds")?,
         })
     }
 }

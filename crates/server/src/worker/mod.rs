@@ -6,7 +6,9 @@
 mod model_day;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use ai_trader_core::market::DayData;
 use ai_trader_core::{Date, DetailStatus, JobStatus};
@@ -41,6 +43,8 @@ struct Inner {
     /// Jobs being run by this process (a job is never run twice at once), each with a receiver
     /// that closes when its run ends.
     running: Mutex<HashMap<String, watch::Receiver<()>>>,
+    /// Set at shutdown: no model-day starts any more.
+    stopping: AtomicBool,
 }
 
 /// What a worker is built from.
@@ -108,6 +112,7 @@ impl Worker {
                 job_slots: Arc::new(Semaphore::new(parts.max_concurrent_jobs.max(1))),
                 max_parallel_models: parts.max_parallel_models.max(1),
                 running: Mutex::new(HashMap::new()),
+                stopping: AtomicBool::new(false),
             }),
         }
     }
@@ -144,8 +149,30 @@ impl Worker {
         })
     }
 
+    /// Stops claiming work: no model-day starts from now on, the running ones may finish.
+    /// Waits up to `grace` for every job run to end; `false` when some were still running (their
+    /// model-days never commit half-way; restart recovery runs them again).
+    pub async fn shutdown(&self, grace: Duration) -> bool {
+        self.inner.stopping.store(true, Ordering::SeqCst);
+        let runs: Vec<watch::Receiver<()>> = match self.inner.running.lock() {
+            Ok(running) => running.values().cloned().collect(),
+            Err(poisoned) => poisoned.into_inner().values().cloned().collect(),
+        };
+        let all_ended = async {
+            for mut done in runs {
+                while done.changed().await.is_ok() {}
+            }
+        };
+        tokio::time::timeout(grace, all_ended).await.is_ok()
+    }
+
+    fn stopping(&self) -> bool {
+        self.inner.stopping.load(Ordering::SeqCst)
+    }
+
     /// Runs a job to its end (the caller decides whether to await it). If this process is
-    /// already running the job, waits for that run to end instead.
+    /// already running the job, waits for that run to end instead. At shutdown the run stops
+    /// between model-days and leaves the job active for recovery.
     pub async fn run(&self, job_id: &str) -> Result<Option<JobStatus>, StoreError> {
         let _guard = match self.claim(job_id) {
             Claim::Run(guard) => guard,
@@ -162,6 +189,9 @@ impl Worker {
             .acquire_owned()
             .await
             .expect("the job semaphore is never closed");
+        if self.stopping() {
+            return Ok(None);
+        }
         let Some(job) = inner.db.job(job_id).await? else {
             return Ok(None);
         };
@@ -183,6 +213,10 @@ impl Worker {
             }
         }
         for (date, models) in pending {
+            if self.stopping() {
+                tracing::info!(job_id, "shutting down: the job is left for recovery");
+                return Ok(Some(job.status));
+            }
             self.run_date(job_id, date, models).await?;
         }
         let status = inner.db.finish_job_if_done(job_id).await?;
@@ -259,7 +293,7 @@ impl Worker {
     /// (and nothing else written) when it does not.
     async fn model_day(&self, job_id: &str, date: Date, model: &str) -> Result<(), StoreError> {
         let db = &self.inner.db;
-        if !db.start_detail(job_id, date, model).await? {
+        if self.stopping() || !db.start_detail(job_id, date, model).await? {
             return Ok(()); // cancelled meanwhile
         }
         let failure = match self.inner.trade_day(job_id, model, date).await {

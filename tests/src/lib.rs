@@ -317,6 +317,23 @@ impl Server {
         Self::json(response).await
     }
 
+    /// A GET with request headers: (status, response headers, raw body).
+    pub async fn get_raw(
+        &self,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+        let request = headers.iter().fold(
+            self.client.get(format!("{}{path}", self.url)),
+            |request, (name, value)| request.header(*name, *value),
+        );
+        let response = request.send().await.expect("GET");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.expect("body").to_vec();
+        (status, headers, body)
+    }
+
     /// A POST of a JSON body.
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
         let response = self

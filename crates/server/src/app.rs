@@ -12,6 +12,7 @@ use anyhow::Context as _;
 
 use crate::agent::search::DEFAULT_JINA_BASE;
 use crate::agent::{NewsSearch, build_agents};
+use crate::cache::FinishedJobs;
 use crate::clock::Clock;
 use crate::config::{FileConfig, Redactor, Settings, query_values};
 use crate::market::{
@@ -38,6 +39,8 @@ pub struct AppState {
     pub downloader: Option<Arc<Downloader>>,
     /// The time.
     pub clock: Clock,
+    /// Status answers of finished jobs.
+    pub finished_jobs: FinishedJobs,
 }
 
 /// Every secret of the settings and config (keys, the API token, query values of endpoints):
@@ -150,6 +153,7 @@ impl AppState {
             config,
             downloader,
             clock,
+            finished_jobs: FinishedJobs::default(),
         }))
     }
 

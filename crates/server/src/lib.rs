@@ -6,6 +6,7 @@
 pub mod agent;
 pub mod api;
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -87,15 +87,58 @@ pub struct JobStatusResponse {
     pub total_duration_seconds: Option<f64>,
     /// Why the job failed, if it did.
     pub error: Option<String>,
-    /// Every model-day, ordered by date then model.
+    /// Every model-day, ordered by date then model (one page of them with `details_limit`).
     pub details: Vec<JobDetail>,
     /// Warnings stored at creation.
     pub warnings: Option<Vec<String>>,
     /// LLM tokens used by the job's model-days so far.
     pub token_usage: TokenUsage,
+    /// With `details_limit`: where this page of details sits. Absent otherwise, so the default
+    /// answer stays the reference's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details_page: Option<Page>,
     /// Deployment fields.
     #[serde(flatten)]
     pub deployment: DeploymentInfo,
+}
+
+/// Query of `GET /simulate/status/{job_id}`: details are paginated only when asked.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct StatusQuery {
+    /// At most this many details (1 to 1000); all of them when absent.
+    #[serde(default)]
+    pub details_limit: Option<u32>,
+    /// Details to skip (with `details_limit`).
+    #[serde(default)]
+    pub details_offset: Option<u32>,
+}
+
+/// A page of a longer list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct Page {
+    /// Items in the whole list.
+    pub total: u32,
+    /// Items skipped before this page.
+    pub offset: u32,
+    /// The page size asked for.
+    pub limit: u32,
+    /// The `offset` of the next page; `null` on the last.
+    pub next_offset: Option<u32>,
+}
+
+impl Page {
+    /// The page of `total` items starting at `offset` with at most `limit` items.
+    pub fn new(total: u32, offset: u32, limit: u32) -> Self {
+        let end = offset.saturating_add(limit);
+        Self {
+            total,
+            offset,
+            limit,
+            next_offset: (end < total).then_some(end),
+        }
+    }
 }
 
 /// Query of `GET /simulate/jobs`.

@@ -13,8 +13,8 @@ mod results;
 pub use catalog::{CoverageResponse, HealthResponse, ModelSummary, ModelsResponse, SymbolCoverage};
 pub use common::{DeploymentInfo, DeploymentMode, ErrorResponse, Provider, Timestamp, TokenUsage};
 pub use jobs::{
-    CancelResponse, JobDetail, JobStatusResponse, JobSummary, JobsQuery, JobsResponse,
-    PlanContextQuery, TriggerRequest, TriggerResponse, trigger_message,
+    CancelResponse, JobDetail, JobStatusResponse, JobSummary, JobsQuery, JobsResponse, Page,
+    PlanContextQuery, StatusQuery, TriggerRequest, TriggerResponse, trigger_message,
 };
 pub use reasoning::{
     ConversationMessage, ReasoningPosition, ReasoningQuery, ReasoningResponse, ReasoningSession,

@@ -1,6 +1,7 @@
 //! The HTTP API: `fn router(state) -> Router`, separate from `main` so handlers are tested
 //! without sockets.
 
+mod cache;
 mod catalog;
 pub mod error;
 pub mod openapi;
@@ -17,6 +18,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
@@ -78,6 +80,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     api.method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
         .layer(cors(&state.settings.allowed_origins))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use ai_trader_core::api::{
     CancelResponse, CoverageResponse, ErrorResponse, HealthResponse, JobStatusResponse, JobsQuery,
     JobsResponse, ModelsResponse, PlanContextQuery, ReasoningQuery, ReasoningResponse,
-    ResultsQuery, ResultsResponse, TriggerRequest, TriggerResponse,
+    ResultsQuery, ResultsResponse, StatusQuery, TriggerRequest, TriggerResponse,
 };
 use ai_trader_core::{Plan, PlanContext};
 use axum::Json;
@@ -137,10 +137,11 @@ fn operation(method: &Method, path: &str, g: &mut SchemaGenerator) -> Option<Ope
         .query(parameters::<PlanContextQuery>(g))
         .errors(&[BAD, SHAPE]),
         ("GET", "/simulate/status/{job_id}") => Operation::new(
-            "A job's status, progress, details and warnings",
+            "A job's status, progress, details and warnings (a finished job's with an ETag)",
             schema::<JobStatusResponse>(g),
         )
-        .errors(&[MISSING]),
+        .query(parameters::<StatusQuery>(g))
+        .errors(&[BAD, SHAPE, MISSING]),
         ("GET", "/simulate/jobs") => {
             Operation::new("Jobs, newest first, paginated", schema::<JobsResponse>(g))
                 .query(parameters::<JobsQuery>(g))

@@ -179,6 +179,8 @@ fn range_results(
     for row in rows {
         by_model.entry(row.model.as_str()).or_default().push(row);
     }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let actions = store.days_actions(&ids)?;
     let mut out = Vec::new();
     for (model, days) in by_model {
         let values: Vec<DailyValue> = days
@@ -190,11 +192,9 @@ fn range_results(
             .collect();
         let mut traded_value = 0.0;
         let mut trades = 0;
-        for day in &days {
-            for action in store.day_actions(day.id)? {
-                traded_value += action.fill.notional();
-                trades += 1;
-            }
+        for action in days.iter().filter_map(|d| actions.get(&d.id)).flatten() {
+            traded_value += action.fill.notional();
+            trades += 1;
         }
         let starting_value = days
             .first()

@@ -4,15 +4,19 @@
 use std::sync::Arc;
 
 use ai_trader_core::api::{
-    CancelResponse, JobStatusResponse, JobsQuery, JobsResponse, PlanContextQuery, TriggerRequest,
-    TriggerResponse, trigger_message,
+    CancelResponse, JobStatusResponse, JobsQuery, JobsResponse, Page, PlanContextQuery,
+    StatusQuery, TriggerRequest, TriggerResponse, trigger_message,
 };
 use ai_trader_core::{Date, JobStatus, Plan, PlanContext, plan};
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 
+use super::cache::respond;
 use super::{AppError, AppJson, AppQuery};
 use crate::app::AppState;
+use crate::cache::Tagged;
 use crate::store::JobRecord;
 
 pub(super) async fn trigger(
@@ -79,13 +83,41 @@ async fn load_job(state: &AppState, job_id: &str) -> Result<JobRecord, AppError>
     state.db.job(job_id).await?.ok_or_else(|| not_found(job_id))
 }
 
+/// The largest page of details a status answer gives.
+const MAX_DETAILS_PAGE: u32 = 1000;
+
 pub(super) async fn status(
     State(state): State<Arc<AppState>>,
     Path(job_id): Path<String>,
-) -> Result<Json<JobStatusResponse>, AppError> {
+    AppQuery(query): AppQuery<StatusQuery>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let page = match (query.details_limit, query.details_offset) {
+        (None, None) => None,
+        (limit, offset) => {
+            let limit = limit.unwrap_or(MAX_DETAILS_PAGE);
+            if limit == 0 || limit > MAX_DETAILS_PAGE {
+                return Err(AppError::BadRequest(format!(
+                    "details_limit must be between 1 and {MAX_DETAILS_PAGE} (got {limit})"
+                )));
+            }
+            Some((offset.unwrap_or(0), limit))
+        }
+    };
+    if page.is_none()
+        && let Some(cached) = state.finished_jobs.get(&job_id)
+    {
+        return Ok(respond(&cached, &headers));
+    }
     let job = load_job(&state, &job_id).await?;
-    let details = state.db.details(&job_id).await?;
-    Ok(Json(JobStatusResponse {
+    let details = match page {
+        None => state.db.details(&job_id).await?,
+        Some((offset, limit)) => state.db.details_page(&job_id, offset, limit).await?,
+    };
+    let finished = job.status.is_terminal();
+    let response = JobStatusResponse {
+        details_page: page
+            .map(|(offset, limit)| Page::new(job.progress.total_model_days, offset, limit)),
         job_id: job.job_id,
         status: job.status,
         progress: job.progress,
@@ -100,7 +132,15 @@ pub(super) async fn status(
         warnings: Some(job.warnings),
         token_usage: job.token_usage,
         deployment: state.deployment(),
-    }))
+    };
+    if !finished || page.is_some() {
+        return Ok(Json(response).into_response());
+    }
+    // A finished job never changes: tag it, keep it, and let clients revalidate for free.
+    let body = serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.to_string()))?;
+    let tagged = Arc::new(Tagged::new(body));
+    state.finished_jobs.put(job_id, tagged.clone());
+    Ok(respond(&tagged, &headers))
 }
 
 /// Default and maximum page sizes of the job list.

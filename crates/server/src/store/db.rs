@@ -68,6 +68,17 @@ impl Db {
         self.call(move |s| s.details(&id)).await
     }
 
+    /// See [`super::JobStore::details_page`].
+    pub async fn details_page(
+        &self,
+        job_id: &str,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<JobDetail>, StoreError> {
+        let id = job_id.to_owned();
+        self.call(move |s| s.details_page(&id, offset, limit)).await
+    }
+
     /// See [`super::JobStore::list_jobs`].
     pub async fn list_jobs(
         &self,

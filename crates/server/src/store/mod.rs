@@ -106,6 +106,14 @@ pub trait JobStore {
     /// A job's details, ordered by date then model.
     fn details(&self, job_id: &str) -> Result<Vec<JobDetail>, StoreError>;
 
+    /// At most `limit` of a job's details after the first `offset`, in the same order.
+    fn details_page(
+        &self,
+        job_id: &str,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<JobDetail>, StoreError>;
+
     /// Jobs newest first, and how many match.
     fn list_jobs(
         &self,
@@ -170,6 +178,9 @@ pub trait DayStore {
 
     /// A trading day's trades in order.
     fn day_actions(&self, day_id: i64) -> Result<Vec<ActionRow>, StoreError>;
+
+    /// The trades of many trading days in one read, by day id, each in order.
+    fn days_actions(&self, day_ids: &[i64]) -> Result<BTreeMap<i64, Vec<ActionRow>>, StoreError>;
 
     /// A trading day's conversation in order.
     fn day_messages(&self, day_id: i64) -> Result<Vec<ConversationMessage>, StoreError>;

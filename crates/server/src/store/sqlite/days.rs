@@ -285,27 +285,32 @@ pub(super) fn select(conn: &Connection, filter: &DayFilter) -> Result<Vec<DayRow
     Ok(out)
 }
 
-pub(super) fn actions(conn: &Connection, day_id: i64) -> Result<Vec<ActionRow>, StoreError> {
+/// The trades of `day_ids`, by day, each in order: one query however many days.
+pub(super) fn actions_of(
+    conn: &Connection,
+    day_ids: &[i64],
+) -> Result<BTreeMap<i64, Vec<ActionRow>>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT action_type, symbol, quantity, price, fee, cash_after, created_at FROM actions
-         WHERE trading_day_id = ?1 ORDER BY seq",
+        "SELECT trading_day_id, action_type, symbol, quantity, price, fee, cash_after, created_at
+         FROM actions WHERE trading_day_id IN (SELECT value FROM json_each(?1))
+         ORDER BY trading_day_id, seq",
     )?;
-    let mut rows = stmt.query([day_id])?;
-    let mut out = Vec::new();
+    let mut rows = stmt.query([to_json(day_ids)])?;
+    let mut out: BTreeMap<i64, Vec<ActionRow>> = BTreeMap::new();
     while let Some(r) = rows.next()? {
-        let text: String = r.get(0)?;
+        let text: String = r.get(1)?;
         let side =
             Side::parse(&text).ok_or_else(|| StoreError::Corrupt(format!("action type {text}")))?;
-        out.push(ActionRow {
+        out.entry(r.get(0)?).or_default().push(ActionRow {
             fill: Fill {
                 side,
-                symbol: r.get(1)?,
-                quantity: r.get::<_, i64>(2)?.max(0) as u64,
-                price: r.get(3)?,
-                fee: r.get(4)?,
-                cash_after: r.get(5)?,
+                symbol: r.get(2)?,
+                quantity: r.get::<_, i64>(3)?.max(0) as u64,
+                price: r.get(4)?,
+                fee: r.get(5)?,
+                cash_after: r.get(6)?,
             },
-            created_at: r.get(6)?,
+            created_at: r.get(7)?,
         });
     }
     Ok(out)

@@ -253,13 +253,18 @@ pub(super) fn progress(conn: &Connection, job_id: &str) -> Result<Progress, Stor
     Ok(progress)
 }
 
-/// A job's details, ordered by date then model.
-pub(super) fn read(conn: &Connection, job_id: &str) -> Result<Vec<JobDetail>, StoreError> {
+/// At most `limit` of a job's details after `offset`, ordered by date then model.
+pub(super) fn read(
+    conn: &Connection,
+    job_id: &str,
+    offset: u32,
+    limit: u32,
+) -> Result<Vec<JobDetail>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT date, model, status, skip_reason, error, started_at, completed_at, duration_seconds
-         FROM job_details WHERE job_id = ?1 ORDER BY date, model",
+         FROM job_details WHERE job_id = ?1 ORDER BY date, model LIMIT ?2 OFFSET ?3",
     )?;
-    let mut rows = stmt.query([job_id])?;
+    let mut rows = stmt.query(params![job_id, i64::from(limit), offset])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let skip: Option<String> = r.get(3)?;

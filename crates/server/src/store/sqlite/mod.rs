@@ -158,7 +158,16 @@ impl JobStore for SqliteStore {
     }
 
     fn details(&self, job_id: &str) -> Result<Vec<JobDetail>, StoreError> {
-        self.read(|c| details::read(c, job_id))
+        self.read(|c| details::read(c, job_id, 0, u32::MAX))
+    }
+
+    fn details_page(
+        &self,
+        job_id: &str,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<JobDetail>, StoreError> {
+        self.read(|c| details::read(c, job_id, offset, limit))
     }
 
     fn list_jobs(
@@ -241,7 +250,15 @@ impl DayStore for SqliteStore {
     }
 
     fn day_actions(&self, day_id: i64) -> Result<Vec<ActionRow>, StoreError> {
-        self.read(|c| days::actions(c, day_id))
+        self.read(|c| {
+            Ok(days::actions_of(c, &[day_id])?
+                .remove(&day_id)
+                .unwrap_or_default())
+        })
+    }
+
+    fn days_actions(&self, day_ids: &[i64]) -> Result<BTreeMap<i64, Vec<ActionRow>>, StoreError> {
+        self.read(|c| days::actions_of(c, day_ids))
     }
 
     fn day_messages(&self, day_id: i64) -> Result<Vec<ConversationMessage>, StoreError> {

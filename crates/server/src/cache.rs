@@ -1,0 +1,69 @@
+//! Finished jobs' status answers, kept in memory with an entity tag: a finished job never
+//! changes, so its status is served without the database (the API answers `304 Not Modified`
+//! to a client that already has it).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Finished jobs kept at most; past that the cache starts again empty.
+const CAPACITY: usize = 512;
+
+/// A serialised JSON answer with its entity tag.
+#[derive(Debug, Clone)]
+pub struct Tagged {
+    /// `"<16 hex digits>"`: a hash of the body.
+    pub etag: String,
+    /// The JSON.
+    pub body: Vec<u8>,
+}
+
+impl Tagged {
+    /// Tags `body` with a hash of its bytes.
+    pub fn new(body: Vec<u8>) -> Self {
+        Self {
+            etag: format!("\"{:016x}\"", fnv1a(&body)),
+            body,
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: stable across runs and versions, enough to tell bodies apart.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Status answers of finished jobs, by job id.
+#[derive(Debug, Default)]
+pub struct FinishedJobs(Mutex<HashMap<String, Arc<Tagged>>>);
+
+impl FinishedJobs {
+    /// The cached answer of a finished job.
+    pub fn get(&self, job_id: &str) -> Option<Arc<Tagged>> {
+        self.0.lock().ok()?.get(job_id).cloned()
+    }
+
+    /// Keeps the answer of a finished job.
+    pub fn put(&self, job_id: String, answer: Arc<Tagged>) {
+        if let Ok(mut jobs) = self.0.lock() {
+            if jobs.len() >= CAPACITY {
+                jobs.clear();
+            }
+            jobs.insert(job_id, answer);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_stable_and_tell_bodies_apart() {
+        let a = Tagged::new(br#"{"status":"completed"}"#.to_vec());
+        assert_eq!(a.etag, Tagged::new(a.body.clone()).etag);
+        assert_ne!(a.etag, Tagged::new(b"{}".to_vec()).etag);
+        assert_eq!(a.etag.len(), 18);
+    }
+}

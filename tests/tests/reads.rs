@@ -61,3 +61,46 @@ async fn finished_status_is_tagged_compressed_and_paged_on_request() {
         "details_limit must be between 1 and 1000 (got 0)"
     );
 }
+
+#[tokio::test]
+async fn reasoning_comes_a_page_at_a_time() {
+    let workspace = Workspace::new();
+    let options = Options::dev();
+    workspace.import_real_data(&options);
+    let server = workspace.start(&options);
+    let job = server
+        .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-10"}))
+        .await;
+    server.wait(&job, Duration::from_secs(60)).await;
+
+    // 8 trading days × 3 models; 50 a page by default.
+    let (status, all) = server
+        .get("/reasoning?include_full_conversation=true")
+        .await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(all["count"], 24);
+    assert_eq!(
+        all["page"],
+        json!({"total": 24, "offset": 0, "limit": 50, "next_offset": null})
+    );
+    let (_, page) = server
+        .get("/reasoning?include_full_conversation=true&limit=10&offset=10")
+        .await;
+    assert_eq!(page["count"], 10);
+    assert_eq!(page["page"]["next_offset"], 20);
+    assert_eq!(page["sessions"][0], all["sessions"][10]);
+    let (_, last) = server.get("/reasoning?limit=10&offset=20").await;
+    assert_eq!(last["count"], 4);
+    assert_eq!(last["page"]["next_offset"], Value::Null);
+    for bad in ["limit=0", "limit=501"] {
+        let (status, error) = server.get(&format!("/reasoning?{bad}")).await;
+        assert_eq!(status, 400, "{bad}: {error}");
+        assert!(
+            error["detail"]
+                .as_str()
+                .unwrap()
+                .starts_with("limit must be between 1 and 500"),
+            "{error}"
+        );
+    }
+}

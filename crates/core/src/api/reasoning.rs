@@ -21,7 +21,18 @@ pub struct ReasoningQuery {
     /// Include every message (`true`/`false`, also `1`/`0`, `yes`/`no`, `on`/`off`).
     #[serde(default, deserialize_with = "super::common::lenient_bool")]
     pub include_full_conversation: bool,
+    /// Sessions per page (default 50, at most 500).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// Sessions to skip.
+    #[serde(default)]
+    pub offset: Option<u32>,
 }
+
+/// The default page size of `GET /reasoning`: transcripts are large.
+pub const DEFAULT_REASONING_PAGE: u32 = 50;
+/// The largest page of `GET /reasoning`.
+pub const MAX_REASONING_PAGE: u32 = 500;
 
 /// Who said a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -146,10 +157,12 @@ pub struct ReasoningSession {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ReasoningResponse {
-    /// Sessions ordered by date, then model.
+    /// Sessions ordered by date, then model: one page of them.
     pub sessions: Vec<ReasoningSession>,
-    /// How many.
+    /// How many on this page.
     pub count: u32,
+    /// Where this page sits among every matching session.
+    pub page: super::Page,
     /// Deployment fields.
     #[serde(flatten)]
     pub deployment: DeploymentInfo,

@@ -168,7 +168,8 @@ fn reasoning() {
                 "conversation": [message, tool],
                 "token_usage": {"prompt_tokens": 900, "completion_tokens": 120, "total_tokens": 1020}
             }],
-            "count": 1
+            "count": 1,
+            "page": {"total": 1, "offset": 0, "limit": 50, "next_offset": null}
         }),
         deployment(),
     ));

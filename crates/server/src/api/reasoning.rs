@@ -3,7 +3,10 @@
 use std::sync::Arc;
 
 use ai_trader_core::Date;
-use ai_trader_core::api::{ReasoningPosition, ReasoningQuery, ReasoningResponse, ReasoningSession};
+use ai_trader_core::api::{
+    DEFAULT_REASONING_PAGE, MAX_REASONING_PAGE, Page, ReasoningPosition, ReasoningQuery,
+    ReasoningResponse, ReasoningSession,
+};
 use ai_trader_core::ledger::{Position, positions_after_fills, value_at_open};
 use axum::Json;
 use axum::extract::State;
@@ -29,18 +32,31 @@ pub(super) async fn reasoning(
         end: date,
         current_only: false,
     };
+    let limit = query.limit.unwrap_or(DEFAULT_REASONING_PAGE);
+    if limit == 0 || limit > MAX_REASONING_PAGE {
+        return Err(AppError::BadRequest(format!(
+            "limit must be between 1 and {MAX_REASONING_PAGE} (got {limit})"
+        )));
+    }
+    let offset = query.offset.unwrap_or(0);
     let market = state.market();
-    let sessions = state
+    let (sessions, total) = state
         .db
         .call(move |store| {
+            // Rows are light; trades and conversations are read for this page only.
             let mut rows = store.trading_days(&filter)?;
+            let total = rows.len() as u32;
             rows.sort_by(|a, b| (a.date, &a.model, a.id).cmp(&(b.date, &b.model, b.id)));
-            rows.into_iter()
+            let sessions = rows
+                .into_iter()
+                .skip(offset as usize)
+                .take(limit as usize)
                 .map(|row| session(store, &market, row, full))
-                .collect::<Result<Vec<_>, _>>()
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((sessions, total))
         })
         .await?;
-    if sessions.is_empty() {
+    if total == 0 {
         return Err(AppError::NotFound(
             "No trading sessions found matching the provided filters".into(),
         ));
@@ -48,6 +64,7 @@ pub(super) async fn reasoning(
     Ok(Json(ReasoningResponse {
         count: sessions.len() as u32,
         sessions,
+        page: Page::new(total, offset, limit),
         deployment: state.deployment(),
     }))
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use ai_trader_core::api::{CoverageResponse, HealthResponse, ModelSummary, ModelsResponse};
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 
 use crate::app::AppState;
 use crate::config::public_url;
@@ -48,9 +49,17 @@ pub(super) async fn coverage(State(state): State<Arc<AppState>>) -> Json<Coverag
     })
 }
 
-pub(super) async fn health(State(state): State<Arc<AppState>>) -> Json<HealthResponse> {
+/// 200 when healthy, 503 when not (so `curl -f` and load balancers see it), same body.
+pub(super) async fn health(
+    State(state): State<Arc<AppState>>,
+) -> (StatusCode, Json<HealthResponse>) {
     let connected = state.db.ping().await;
-    Json(HealthResponse {
+    let code = if connected {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = Json(HealthResponse {
         status: if connected { "healthy" } else { "unhealthy" }.to_owned(),
         database: if connected {
             "connected"
@@ -62,5 +71,6 @@ pub(super) async fn health(State(state): State<Arc<AppState>>) -> Json<HealthRes
         version: env!("CARGO_PKG_VERSION").to_owned(),
         synthetic_market_data: state.market().is_synthetic(),
         deployment: state.deployment(),
-    })
+    });
+    (code, body)
 }

@@ -52,7 +52,14 @@ impl IntoResponse for AppError {
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
-        Self::Internal(e.to_string())
+        match e {
+            // Nothing is wrong with the request: the service cannot store it; say why.
+            StoreError::FileReplaced(_) => {
+                tracing::error!(error = %e, "database file gone");
+                Self::Rejected(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+            }
+            other => Self::Internal(other.to_string()),
+        }
     }
 }
 

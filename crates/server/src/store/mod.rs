@@ -49,6 +49,11 @@ pub enum StoreError {
         /// Why.
         source: std::io::Error,
     },
+    /// The database file was deleted or replaced under the running server.
+    #[error(
+        "the database file {0} was deleted or replaced while the server ran: nothing more is written to it; restore it or restart the server"
+    )]
+    FileReplaced(PathBuf),
     /// The blocking task running the call panicked or was cancelled.
     #[error("the database task stopped: {0}")]
     Task(#[from] tokio::task::JoinError),

@@ -31,6 +31,22 @@ pub struct SqliteStore {
     path: PathBuf,
     pool: Mutex<Vec<Connection>>,
     clock: Clock,
+    /// The file opened (device, inode): a deleted or replaced file is noticed.
+    identity: Option<FileIdentity>,
+}
+
+/// Which file a path names.
+type FileIdentity = (u64, u64);
+
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<FileIdentity> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(path: &Path) -> Option<FileIdentity> {
+    std::fs::metadata(path).ok().map(|_| (0, 0))
 }
 
 impl SqliteStore {
@@ -43,15 +59,17 @@ impl SqliteStore {
                 source,
             })?;
         }
-        let store = Self {
+        let mut store = Self {
             path: path.to_owned(),
             pool: Mutex::new(Vec::new()),
             clock,
+            identity: None,
         };
-        let mut conn = store.connect()?;
+        let mut conn = store.connect(true)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         schema::migrate(&mut conn)?;
         store.release(conn);
+        store.identity = identity(path);
         Ok(store)
     }
 
@@ -67,13 +85,12 @@ impl SqliteStore {
         Ok(())
     }
 
-    fn connect(&self) -> Result<Connection, StoreError> {
-        let conn = Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+    fn connect(&self, create: bool) -> Result<Connection, StoreError> {
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn = Connection::open_with_flags(&self.path, flags)?;
         conn.busy_timeout(Duration::from_secs(30))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -84,7 +101,8 @@ impl SqliteStore {
         let pooled = self.pool.lock().map_or(None, |mut pool| pool.pop());
         match pooled {
             Some(conn) => Ok(conn),
-            None => self.connect(),
+            // Later connections never create the file: a deleted database stays deleted.
+            None => self.connect(false),
         }
     }
 
@@ -107,11 +125,22 @@ impl SqliteStore {
         result
     }
 
-    /// Runs `f` in a write transaction (`BEGIN IMMEDIATE`), committing on success.
+    /// Whether the path still names the file this store opened.
+    fn check_file(&self) -> Result<(), StoreError> {
+        if identity(&self.path) == self.identity {
+            Ok(())
+        } else {
+            Err(StoreError::FileReplaced(self.path.clone()))
+        }
+    }
+
+    /// Runs `f` in a write transaction (`BEGIN IMMEDIATE`), committing on success. Nothing is
+    /// written to a file that is no longer the one at the path.
     fn write<T>(
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.check_file()?;
         let mut conn = self.acquire()?;
         let result = (|| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -126,8 +155,10 @@ impl SqliteStore {
 
 impl Store for SqliteStore {
     fn ping(&self) -> bool {
-        self.read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
-            .is_ok()
+        self.check_file().is_ok()
+            && self
+                .read(|c| Ok(c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?))
+                .is_ok()
     }
 }
 

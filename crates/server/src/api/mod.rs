@@ -4,6 +4,7 @@
 mod cache;
 mod catalog;
 pub mod error;
+pub mod listen;
 pub mod openapi;
 mod reasoning;
 mod results;

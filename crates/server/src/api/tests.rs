@@ -37,6 +37,8 @@ fn settings(dir: &std::path::Path) -> Settings {
         ui_dir: None,
         today: None,
         shutdown_grace_seconds: 30,
+        header_read_timeout_seconds: 30,
+        max_connections: 1024,
     }
 }
 

@@ -36,9 +36,12 @@ pub(super) async fn serve(common: &Common, host: &str, port: u16) -> anyhow::Res
         },
         state.config.models.len(),
     );
-    axum::serve(listener, api::router(state.clone()))
-        .with_graceful_shutdown(stop_signal())
-        .await?;
+    let limits = api::listen::Limits {
+        header_read_timeout: Duration::from_secs(state.settings.header_read_timeout_seconds),
+        max_connections: state.settings.max_connections,
+        drain_timeout: Duration::from_secs(10),
+    };
+    api::listen::serve(listener, api::router(state.clone()), limits, stop_signal()).await?;
     let grace = Duration::from_secs(state.settings.shutdown_grace_seconds);
     tracing::info!(
         grace_seconds = grace.as_secs(),

@@ -61,6 +61,11 @@ pub struct Settings {
     /// `SHUTDOWN_GRACE_SECONDS`: how long running model-days may take to finish after SIGTERM
     /// or SIGINT (default 30).
     pub shutdown_grace_seconds: u64,
+    /// `HEADER_READ_TIMEOUT_SECONDS`: a request's headers must arrive within this time, and an
+    /// idle kept-alive connection is closed after it (default 30).
+    pub header_read_timeout_seconds: u64,
+    /// `MAX_CONNECTIONS`: connections served at once (default 1024).
+    pub max_connections: usize,
 }
 
 impl Settings {
@@ -209,6 +214,8 @@ impl Env<'_> {
             ui_dir: self.get("AI_TRADER_UI_DIR").map(PathBuf::from),
             today: self.date("AI_TRADER_TODAY")?,
             shutdown_grace_seconds: self.parse("SHUTDOWN_GRACE_SECONDS", 30, "seconds")?,
+            header_read_timeout_seconds: u64::from(positive("HEADER_READ_TIMEOUT_SECONDS", 30)?),
+            max_connections: positive("MAX_CONNECTIONS", 1024)? as usize,
         })
     }
 }

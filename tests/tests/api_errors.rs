@@ -284,3 +284,26 @@ async fn mutating_endpoints_need_the_token_when_one_is_set() {
     let (status, _) = server.get("/simulate/jobs").await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn a_typo_in_a_field_is_accepted_with_a_warning_in_preview_and_job() {
+    let (_workspace, server) = server().await;
+    let body = json!({"start_date": "2025-10-01", "end_date": "2025-10-02",
+                      "models": ["mock-trader"], "replace_existng": true});
+    let warning = "Unknown field 'replace_existng' was ignored; did you mean 'replace_existing'?";
+    let (status, preview) = server.post("/simulate/preview", &body).await;
+    assert_eq!(status, 200, "{preview}");
+    assert!(
+        preview["warnings"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(warning)),
+        "{preview}"
+    );
+    let (status, trigger) = server.post("/simulate/trigger", &body).await;
+    assert_eq!(status, 200, "{trigger}");
+    assert_eq!(trigger["warnings"], preview["warnings"]);
+    let job = trigger["job_id"].as_str().unwrap();
+    let done = server.wait(job, Duration::from_secs(30)).await;
+    assert_eq!(done["warnings"], preview["warnings"]);
+}

@@ -65,6 +65,7 @@ pub fn large_context() -> (PlanRequest, PlanContext) {
         end_date: end.to_string(),
         models: None,
         replace_existing: false,
+        unknown_fields: Default::default(),
     };
     (request, context)
 }

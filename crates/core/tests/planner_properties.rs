@@ -91,6 +91,7 @@ prop_compose! {
             end_date,
             models: Some(models),
             replace_existing,
+            unknown_fields: Default::default(),
         }
     }
 }

@@ -95,6 +95,7 @@ fn sample_plan() -> Plan {
         end_date: "2025-10-07".into(),
         models: None,
         replace_existing: true,
+        unknown_fields: Default::default(),
     };
     plan(&request, &sample_context()).unwrap()
 }

@@ -263,6 +263,7 @@ pub fn PlanPage() -> impl IntoView {
         end_date: end.get(),
         models: Some(selected.get()),
         replace_existing: replace.get(),
+        unknown_fields: Default::default(),
     });
 
     // Planned locally on every change: no round trip per keystroke.

@@ -55,6 +55,7 @@ fn run_job(
         end_date: end.to_owned(),
         models: Some(models.iter().map(|m| (*m).to_owned()).collect()),
         replace_existing: false,
+        unknown_fields: Default::default(),
     };
     let plan = plan(&request, &context).unwrap();
     let mut details: Vec<Detail> = plan

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub use context::{ActiveJob, DEFAULT_MAX_SIMULATION_DAYS, ModelHistory, ModelInfo, PlanContext};
 pub use error::PlanError;
 pub use plan::{ModelDate, ModelRow, Plan, PlanTotals, PlannedDate, PlannedModelDay, RUN_LETTER};
-pub use request::PlanRequest;
+pub use request::{PlanRequest, REQUEST_FIELDS};
 pub use skip::SkipReason;
 
 use crate::calendar::{self, Closure};
@@ -44,6 +44,7 @@ pub fn plan(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanEr
         &grid.superseded_later,
         span.resume_mode,
     );
+    warnings.extend(request.unknown_field_warnings());
     if !download_dates.is_empty() {
         warnings.push(format!(
             "Downloading missing price data for {} dates before running: {}",

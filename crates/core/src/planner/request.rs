@@ -1,5 +1,8 @@
 //! What a user asks for: the body of `POST /simulate/trigger` and `POST /simulate/preview`.
 
+use std::collections::BTreeMap;
+
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 /// A job request.
@@ -7,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// JSON shape: `{"start_date": "2025-10-01" | null, "end_date": "2025-10-05",
 /// "models": ["gpt-5"] | null, "replace_existing": false}`. Dates stay strings here so that the
 /// planner, not the JSON decoder, reports a bad date with the API's message and status.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct PlanRequest {
     /// First date; `null` or `""` asks for resume mode.
@@ -21,4 +24,57 @@ pub struct PlanRequest {
     /// Re-run model-days that are already completed.
     #[serde(default)]
     pub replace_existing: bool,
+    /// Fields the request had that a plan does not use. Reference clients send extra fields,
+    /// so they are accepted, but the plan warns about each (a typo would otherwise change the
+    /// job silently).
+    #[serde(flatten, skip_serializing)]
+    #[cfg_attr(feature = "openapi", schemars(skip))]
+    pub unknown_fields: BTreeMap<String, IgnoredAny>,
+}
+
+/// The fields a request is read for.
+pub const REQUEST_FIELDS: [&str; 4] = ["start_date", "end_date", "models", "replace_existing"];
+
+impl PlanRequest {
+    /// A warning per unknown field, naming the closest known one when there is one.
+    pub fn unknown_field_warnings(&self) -> Vec<String> {
+        self.unknown_fields
+            .keys()
+            .map(|field| match closest(field) {
+                Some(known) => {
+                    format!("Unknown field '{field}' was ignored; did you mean '{known}'?")
+                }
+                None => format!(
+                    "Unknown field '{field}' was ignored (the request's fields are {})",
+                    REQUEST_FIELDS.join(", ")
+                ),
+            })
+            .collect()
+    }
+}
+
+/// The known field within a few edits of `field`, if any.
+fn closest(field: &str) -> Option<&'static str> {
+    let field = field.to_ascii_lowercase();
+    REQUEST_FIELDS
+        .into_iter()
+        .map(|known| (edit_distance(&field, known), known))
+        .filter(|(distance, known)| *distance <= (known.len() / 3).max(1))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, known)| known)
+}
+
+/// Levenshtein distance (insertions, deletions, substitutions).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }

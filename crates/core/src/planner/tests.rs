@@ -11,6 +11,7 @@ fn request(start: Option<&str>, end: &str, models: &[&str]) -> PlanRequest {
         end_date: end.to_owned(),
         models: Some(models.iter().map(|m| (*m).to_owned()).collect()),
         replace_existing: false,
+        unknown_fields: Default::default(),
     }
 }
 
@@ -293,6 +294,7 @@ fn resume_mode_starts_each_model_after_its_history() {
         end_date: "2025-10-10".into(),
         models: None,
         replace_existing: false,
+        unknown_fields: Default::default(),
     };
     let plan = plan(&req, &ctx).unwrap();
     assert!(plan.resume_mode);
@@ -320,6 +322,7 @@ fn resume_mode_when_everything_is_up_to_date() {
         end_date: "2025-10-10".into(),
         models: None,
         replace_existing: false,
+        unknown_fields: Default::default(),
     };
     assert_eq!(
         plan(&req, &ctx).unwrap_err().to_string(),
@@ -382,6 +385,7 @@ fn validation_messages() {
             end_date: "2025-10-05".into(),
             models: Some(vec![]),
             replace_existing: false,
+            unknown_fields: Default::default(),
         },
         &none_enabled,
         "No enabled models found in config. Either enable models in config or specify them in request.",
@@ -503,4 +507,42 @@ fn download_missing_plans_incomplete_days_to_run_and_lists_them() {
         plan.warnings.last().unwrap(),
         "Downloading missing price data for 2 dates before running: ['2025-11-03', '2025-11-04']"
     );
+}
+
+#[test]
+fn unknown_request_fields_are_accepted_with_a_warning_naming_the_closest_field() {
+    let req: PlanRequest = serde_json::from_value(serde_json::json!({
+        "start_date": "2025-10-06", "end_date": "2025-10-07",
+        "replace_existng": true, "client": "reference"
+    }))
+    .unwrap();
+    assert!(
+        !req.replace_existing,
+        "the typo changes nothing but a warning"
+    );
+    let plan = plan(&req, &context(&[("m", true)])).unwrap();
+    let tail: Vec<&str> = plan
+        .warnings
+        .iter()
+        .rev()
+        .take(2)
+        .map(String::as_str)
+        .collect();
+    assert!(
+        tail.contains(
+            &"Unknown field 'replace_existng' was ignored; did you mean 'replace_existing'?"
+        ),
+        "{:?}",
+        plan.warnings
+    );
+    assert!(
+        tail.contains(
+            &"Unknown field 'client' was ignored (the request's fields are start_date, end_date, models, replace_existing)"
+        ),
+        "{:?}",
+        plan.warnings
+    );
+    // Unknown fields are not sent back.
+    let sent = serde_json::to_value(&req).unwrap();
+    assert!(sent.get("client").is_none(), "{sent}");
 }

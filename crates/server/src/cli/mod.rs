@@ -198,6 +198,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
                 end_date: end,
                 models: (!models.is_empty()).then_some(models),
                 replace_existing,
+                unknown_fields: Default::default(),
             };
             run::run(&common, request).await
         }

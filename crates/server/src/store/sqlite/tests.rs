@@ -47,6 +47,7 @@ fn create(
         end_date: end.into(),
         models: None,
         replace_existing: replace,
+        unknown_fields: Default::default(),
     };
     let job = NewJob {
         job_id: id.into(),

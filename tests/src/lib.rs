@@ -359,6 +359,25 @@ impl Server {
         Self::json(request.send().await.expect("POST")).await
     }
 
+    /// A request with exactly these headers (reqwest adds none but `Host` and
+    /// `Content-Length`); `host` overrides the `Host` header.
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let request = headers.iter().fold(
+            self.client
+                .request(method, format!("{}{path}", self.url))
+                .body(body.to_owned()),
+            |request, (name, value)| request.header(*name, *value),
+        );
+        Self::json(request.send().await.expect("request")).await
+    }
+
     async fn json(response: reqwest::Response) -> (u16, Value) {
         let status = response.status().as_u16();
         let text = response.text().await.expect("body");

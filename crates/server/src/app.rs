@@ -14,7 +14,7 @@ use crate::agent::search::DEFAULT_JINA_BASE;
 use crate::agent::{NewsSearch, build_agents};
 use crate::cache::FinishedJobs;
 use crate::clock::Clock;
-use crate::config::{FileConfig, Redactor, Settings, query_values};
+use crate::config::{FileConfig, Redactor, Settings, allowed_hosts, parse_origin, query_values};
 use crate::market::{
     AlphaVantage, DEFAULT_ALPHAVANTAGE_BASE, Downloader, MarketData, PriceSource, SYNTHETIC_SEED,
     SharedMarket, synthetic_bars,
@@ -41,6 +41,29 @@ pub struct AppState {
     pub clock: Clock,
     /// Status answers of finished jobs.
     pub finished_jobs: FinishedJobs,
+    /// The `Host` names the API answers for (`None`: any).
+    pub allowed_hosts: Option<Vec<String>>,
+    /// CORS origins, as browsers send them.
+    pub allowed_origins: Vec<String>,
+}
+
+/// The CORS origins of `ALLOWED_ORIGINS`: each entry as a browser sends it, with a warning for
+/// an entry that had to be corrected (`http://host:8000/` → `http://host:8000`) or that can
+/// never match (dropped).
+fn allowed_origins(entries: &[String]) -> Vec<String> {
+    let mut origins = Vec::new();
+    for entry in entries {
+        match parse_origin(entry) {
+            Ok(origin) => {
+                if origin != *entry {
+                    tracing::warn!(entry, origin, "ALLOWED_ORIGINS entry read as its origin");
+                }
+                origins.push(origin);
+            }
+            Err(why) => tracing::warn!("ALLOWED_ORIGINS entry ignored: {why}"),
+        }
+    }
+    origins
 }
 
 /// Every secret of the settings and config (keys, the API token, query values of endpoints):
@@ -145,6 +168,8 @@ impl AppState {
             max_concurrent_jobs: settings.max_concurrent_jobs,
             max_parallel_models: settings.max_parallel_models,
         });
+        let hosts = allowed_hosts(&settings.allowed_hosts, settings.bind_host.as_deref());
+        let origins = allowed_origins(&settings.allowed_origins);
         Ok(Arc::new(Self {
             db,
             market,
@@ -154,6 +179,8 @@ impl AppState {
             downloader,
             clock,
             finished_jobs: FinishedJobs::default(),
+            allowed_hosts: hosts,
+            allowed_origins: origins,
         }))
     }
 

@@ -4,6 +4,7 @@
 mod cache;
 mod catalog;
 pub mod error;
+pub mod guard;
 pub mod listen;
 pub mod openapi;
 mod reasoning;
@@ -80,9 +81,10 @@ pub fn router(state: Arc<AppState>) -> Router {
     };
     api.method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .layer(middleware::from_fn_with_state(state.clone(), guard::guard))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
-        .layer(cors(&state.settings.allowed_origins))
+        .layer(cors(&state.allowed_origins))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -113,12 +115,7 @@ async fn require_token(
     ) {
         return next.run(request).await;
     }
-    let given = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    if given.is_some_and(|g| constant_time_eq(g.as_bytes(), token.as_bytes())) {
+    if bearer_matches(request.headers(), token) {
         next.run(request).await
     } else {
         AppError::Unauthorized(
@@ -127,6 +124,15 @@ async fn require_token(
         )
         .into_response()
     }
+}
+
+/// Whether the request carries `Authorization: Bearer <token>`.
+fn bearer_matches(headers: &axum::http::HeaderMap, token: &str) -> bool {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes()))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

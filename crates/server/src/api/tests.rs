@@ -36,6 +36,8 @@ fn settings(dir: &std::path::Path) -> Settings {
         alphavantage_timeout_seconds: 30,
         ui_dir: None,
         today: None,
+        allowed_hosts: Vec::new(),
+        bind_host: None,
         shutdown_grace_seconds: 30,
         header_read_timeout_seconds: 30,
         max_connections: 1024,

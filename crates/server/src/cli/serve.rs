@@ -12,7 +12,8 @@ use crate::api;
 use crate::app::AppState;
 
 pub(super) async fn serve(common: &Common, host: &str, port: u16) -> anyhow::Result<()> {
-    let (settings, config) = load(common)?;
+    let (mut settings, config) = load(common)?;
+    settings.bind_host = Some(host.to_owned());
     let state = AppState::open(settings, config)?;
     let resumed = state.recover().await?;
     let addr: SocketAddr = format!("{host}:{port}")

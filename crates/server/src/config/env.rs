@@ -30,6 +30,11 @@ pub struct Settings {
     pub resume_interrupted_jobs: bool,
     /// `ALLOWED_ORIGINS`: CORS origins (`*` for any).
     pub allowed_origins: Vec<String>,
+    /// `ALLOWED_HOSTS`: the `Host` names the API answers for (comma-separated, `*` for any;
+    /// default: loopback names and the bind address).
+    pub allowed_hosts: Vec<String>,
+    /// The address `serve` binds (set by the command, not the environment).
+    pub bind_host: Option<String>,
     /// `AI_TRADER_API_TOKEN`: bearer token for mutating endpoints.
     pub api_token: Option<String>,
     /// Seed a synthetic demo market when the price table is empty.
@@ -192,6 +197,16 @@ impl Env<'_> {
                         .collect()
                 })
                 .unwrap_or_default(),
+            allowed_hosts: self
+                .get("ALLOWED_HOSTS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|h| h.trim().to_owned())
+                        .filter(|h| !h.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            bind_host: None,
             api_token: self.get("AI_TRADER_API_TOKEN"),
             demo_market: self.flag("AI_TRADER_DEMO_MARKET", mode == DeploymentMode::Dev)?,
             openai_api_base: self.get("OPENAI_API_BASE"),
@@ -217,6 +232,39 @@ impl Env<'_> {
             header_read_timeout_seconds: u64::from(positive("HEADER_READ_TIMEOUT_SECONDS", 30)?),
             max_connections: positive("MAX_CONNECTIONS", 1024)? as usize,
         })
+    }
+}
+
+/// The host names a server answers for by default: loopback names and the address it is
+/// bound to. Bound to every address (`0.0.0.0`, `::`), it answers any host unless
+/// `ALLOWED_HOSTS` says otherwise.
+pub fn allowed_hosts(configured: &[String], bind_host: Option<&str>) -> Option<Vec<String>> {
+    if !configured.is_empty() {
+        if configured.iter().any(|h| h == "*") {
+            return None;
+        }
+        return Some(configured.iter().map(|h| h.to_ascii_lowercase()).collect());
+    }
+    let bind = bind_host.map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase());
+    if matches!(bind.as_deref(), Some("0.0.0.0" | "::")) {
+        return None;
+    }
+    let mut hosts: Vec<String> = ["localhost", "127.0.0.1", "::1"].map(str::to_owned).into();
+    hosts.extend(bind);
+    Some(hosts)
+}
+
+/// An `ALLOWED_ORIGINS` entry as browsers send an `Origin` (`scheme://host[:port]`, no path),
+/// or why it can never match one.
+pub fn parse_origin(entry: &str) -> Result<String, String> {
+    if entry == "*" {
+        return Ok(entry.to_owned());
+    }
+    let url = reqwest::Url::parse(entry)
+        .map_err(|e| format!("'{entry}' is not an origin (scheme://host[:port]): {e}"))?;
+    match url.origin().ascii_serialization().as_str() {
+        "null" => Err(format!("'{entry}' is not an origin (scheme://host[:port])")),
+        origin => Ok(origin.to_owned()),
     }
 }
 

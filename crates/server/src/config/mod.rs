@@ -10,7 +10,7 @@ mod redact;
 mod secret;
 
 pub use ai_trader_core::api::Provider;
-pub use env::{Env, EnvError, Settings, dev_path};
+pub use env::{Env, EnvError, Settings, allowed_hosts, dev_path, parse_origin};
 pub use file::{AgentConfig, ConfigError, FileConfig, ModelConfig};
 pub use redact::{Redactor, join_path, public_url, query_values};
 pub use secret::Secret;

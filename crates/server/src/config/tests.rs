@@ -176,3 +176,27 @@ fn dev_paths_are_idempotent() {
         PathBuf::from("x.sqlite_dev")
     );
 }
+
+#[test]
+fn default_hosts_are_loopback_and_the_bind_address() {
+    let hosts = allowed_hosts(&[], Some("192.168.1.5")).unwrap();
+    assert_eq!(hosts, ["localhost", "127.0.0.1", "::1", "192.168.1.5"]);
+    assert_eq!(allowed_hosts(&[], Some("0.0.0.0")), None);
+    assert_eq!(allowed_hosts(&["*".into()], Some("127.0.0.1")), None);
+    assert_eq!(
+        allowed_hosts(&["Trader.Example".into()], None),
+        Some(vec!["trader.example".into()])
+    );
+}
+
+#[test]
+fn origins_are_read_as_browsers_send_them() {
+    assert_eq!(
+        parse_origin("http://localhost:8000/").unwrap(),
+        "http://localhost:8000"
+    );
+    assert_eq!(parse_origin("https://a.test").unwrap(), "https://a.test");
+    assert_eq!(parse_origin("*").unwrap(), "*");
+    assert!(parse_origin("localhost:8000").is_err());
+    assert!(parse_origin("not a url").is_err());
+}

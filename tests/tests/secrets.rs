@@ -142,3 +142,41 @@ async fn echoed_keys_and_keys_in_endpoint_queries_never_leak() {
         }
     }
 }
+
+/// `ACCESS_LOG=true` logs each request without its headers or query values.
+#[tokio::test]
+async fn the_access_log_names_requests_without_their_secrets() {
+    let workspace = Workspace::new();
+    let options = Options::dev()
+        .with("ACCESS_LOG", "true")
+        .with("AI_TRADER_API_TOKEN", "tok-SECRET-access");
+    let server = workspace.start(&options);
+    let (status, _) = server
+        .get("/reasoning?model=secret-model-VALUE&limit=5")
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = server
+        .post_raw(
+            "/simulate/preview",
+            r#"{"end_date": "2025-10-02"}"#,
+            Some("tok-SECRET-access"),
+        )
+        .await;
+    assert!(status == 200 || status == 400, "{status}");
+    let log = server.log_text();
+    let access: Vec<&str> = log.lines().filter(|l| l.contains(" access:")).collect();
+    assert!(
+        access.iter().any(|l| l.contains("path=\"/reasoning\"")
+            && l.contains("query=\"model,limit\"")
+            && l.contains("status=404")),
+        "{access:?}"
+    );
+    assert!(
+        access
+            .iter()
+            .any(|l| l.contains("method=POST") && l.contains("/simulate/preview")),
+        "{access:?}"
+    );
+    assert!(!log.contains("tok-SECRET-access"), "{log}");
+    assert!(!log.contains("secret-model-VALUE"), "{log}");
+}

@@ -108,6 +108,7 @@ pub struct JobStatusResponse {
 pub struct StatusQuery {
     /// At most this many details (1 to 1000); all of them when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 1, max = 1000)))]
     pub details_limit: Option<u32>,
     /// Details to skip (with `details_limit`).
     #[serde(default)]
@@ -147,6 +148,7 @@ impl Page {
 pub struct JobsQuery {
     /// Page size (default 20, at most 200).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 1, max = 200)))]
     pub limit: Option<u32>,
     /// Jobs to skip.
     #[serde(default)]

@@ -23,6 +23,7 @@ pub struct ReasoningQuery {
     pub include_full_conversation: bool,
     /// Sessions per page (default 50, at most 500).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 1, max = 500)))]
     pub limit: Option<u32>,
     /// Sessions to skip.
     #[serde(default)]

@@ -37,8 +37,9 @@ pub struct ResultsQuery {
     /// Range end.
     #[serde(default)]
     pub end_date: Option<String>,
-    /// Removed: its presence is answered with 422.
+    /// Removed: its presence is answered with 422 (and the API document does not offer it).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schemars(skip))]
     pub date: Option<String>,
     /// `none`, `summary` or `full`.
     #[serde(default)]

@@ -16,7 +16,8 @@ pub struct PlanRequest {
     /// First date; `null` or `""` asks for resume mode.
     #[serde(default)]
     pub start_date: Option<String>,
-    /// Last date (required).
+    /// Last date (required, not empty).
+    #[cfg_attr(feature = "openapi", schemars(length(min = 1)))]
     pub end_date: String,
     /// Model signatures; `null` or `[]` means every enabled model.
     #[serde(default)]

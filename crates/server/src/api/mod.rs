@@ -1,6 +1,7 @@
 //! The HTTP API: `fn router(state) -> Router`, separate from `main` so handlers are tested
 //! without sockets.
 
+mod access_log;
 mod cache;
 mod catalog;
 pub mod error;
@@ -85,6 +86,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(cors(&state.allowed_origins))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            access_log::access_log,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

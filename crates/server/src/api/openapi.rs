@@ -70,6 +70,10 @@ impl Operation {
             );
         }
         let mut operation = json!({"summary": self.summary, "responses": responses});
+        if self.errors.iter().any(|(status, _)| *status == 401) {
+            // The token is needed only when the server has one (AI_TRADER_API_TOKEN).
+            operation["security"] = json!([{}, {"bearer": []}]);
+        }
         let mut params: Vec<Value> = path
             .split('/')
             .filter_map(|segment| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
@@ -115,6 +119,10 @@ const UNAUTHORIZED: (u16, &str) = (
     401,
     "Bearer token missing or wrong (with AI_TRADER_API_TOKEN)",
 );
+const UNSUPPORTED: (u16, &str) = (
+    415,
+    "The body is not UTF-8 JSON (Content-Type: application/json), or is compressed",
+);
 
 fn operation(method: &Method, path: &str, g: &mut SchemaGenerator) -> Option<Operation> {
     let op = match (method.as_str(), path) {
@@ -123,13 +131,13 @@ fn operation(method: &Method, path: &str, g: &mut SchemaGenerator) -> Option<Ope
             schema::<TriggerResponse>(g),
         )
         .body(schema::<TriggerRequest>(g))
-        .errors(&[BAD, SHAPE, UNAUTHORIZED]),
+        .errors(&[BAD, SHAPE, UNAUTHORIZED, UNSUPPORTED]),
         ("POST", "/simulate/preview") => Operation::new(
             "Plan a job without creating it (what the browser computes)",
             schema::<Plan>(g),
         )
         .body(schema::<TriggerRequest>(g))
-        .errors(&[BAD, SHAPE]),
+        .errors(&[BAD, SHAPE, UNAUTHORIZED, UNSUPPORTED]),
         ("GET", "/simulate/plan-context") => Operation::new(
             "Everything the browser planner needs for a date window",
             schema::<PlanContext>(g),
@@ -151,7 +159,12 @@ fn operation(method: &Method, path: &str, g: &mut SchemaGenerator) -> Option<Ope
             "Cancel a job: pending model-days are skipped, running ones finish",
             schema::<CancelResponse>(g),
         )
-        .errors(&[MISSING, (400, "The job has already finished")]),
+        .errors(&[
+            MISSING,
+            (400, "The job has already finished"),
+            UNAUTHORIZED,
+            UNSUPPORTED,
+        ]),
         ("GET", "/results") => Operation::new(
             "Day-centric results (single date) or per-model ranges with metrics and a baseline",
             schema::<ResultsResponse>(g),
@@ -200,7 +213,11 @@ pub fn document() -> Value {
         "openapi": "3.1.0",
         "info": {"title": "AI-Trader Simulation API", "version": "1.0.0"},
         "paths": paths,
-        "components": {"schemas": schemas}
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                "description": "AI_TRADER_API_TOKEN, required on every POST when the server sets one"}}
+        }
     })
 }
 
@@ -252,6 +269,28 @@ mod tests {
         assert!(
             params.contains(&"start_date") && params.contains(&"reasoning"),
             "{params:?}"
+        );
+        assert!(
+            !params.contains(&"date"),
+            "the removed parameter is not offered"
+        );
+        assert_eq!(
+            doc["components"]["securitySchemes"]["bearer"]["scheme"],
+            "bearer"
+        );
+        let trigger = &doc["paths"]["/simulate/trigger"]["post"];
+        assert!(trigger["responses"]["415"].is_object(), "{trigger}");
+        assert_eq!(trigger["security"][1]["bearer"], json!([]));
+        let jobs_limit = doc["paths"]["/simulate/jobs"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "limit")
+            .unwrap()
+            .to_string();
+        assert!(
+            jobs_limit.contains("\"maximum\":200") && jobs_limit.contains("\"minimum\":1"),
+            "{jobs_limit}"
         );
         assert_eq!(
             doc["paths"]["/simulate/status/{job_id}"]["get"]["parameters"][0]["in"],

@@ -41,6 +41,7 @@ fn settings(dir: &std::path::Path) -> Settings {
         shutdown_grace_seconds: 30,
         header_read_timeout_seconds: 30,
         max_connections: 1024,
+        access_log: false,
     }
 }
 

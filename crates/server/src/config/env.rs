@@ -71,6 +71,8 @@ pub struct Settings {
     pub header_read_timeout_seconds: u64,
     /// `MAX_CONNECTIONS`: connections served at once (default 1024).
     pub max_connections: usize,
+    /// `ACCESS_LOG`: log every request (method, path, query names, status, duration).
+    pub access_log: bool,
 }
 
 impl Settings {
@@ -231,6 +233,7 @@ impl Env<'_> {
             shutdown_grace_seconds: self.parse("SHUTDOWN_GRACE_SECONDS", 30, "seconds")?,
             header_read_timeout_seconds: u64::from(positive("HEADER_READ_TIMEOUT_SECONDS", 30)?),
             max_connections: positive("MAX_CONNECTIONS", 1024)? as usize,
+            access_log: self.flag("ACCESS_LOG", false)?,
         })
     }
 }

@@ -112,6 +112,7 @@ pub struct StatusQuery {
     pub details_limit: Option<u32>,
     /// Details to skip (with `details_limit`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schemars(range(max = 4_294_967_295u32)))]
     pub details_offset: Option<u32>,
 }
 
@@ -152,6 +153,7 @@ pub struct JobsQuery {
     pub limit: Option<u32>,
     /// Jobs to skip.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schemars(range(max = 4_294_967_295u32)))]
     pub offset: Option<u32>,
     /// Only jobs in this status.
     #[serde(default)]
@@ -220,9 +222,17 @@ pub struct CancelResponse {
 pub struct PlanContextQuery {
     /// Window start (default: `end_date` − `MAX_SIMULATION_DAYS`).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(regex(pattern = r"^(\d{4}-\d{2}-\d{2})?$"))
+    )]
     pub start_date: Option<String>,
     /// Window end (default: today).
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schemars(regex(pattern = r"^(\d{4}-\d{2}-\d{2})?$"))
+    )]
     pub end_date: Option<String>,
     /// Comma-separated signatures (default: every configured model).
     #[serde(default)]

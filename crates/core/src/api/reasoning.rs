@@ -14,6 +14,7 @@ pub struct ReasoningQuery {
     pub job_id: Option<String>,
     /// Only this date.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schemars(extend("format" = "date")))]
     pub date: Option<String>,
     /// Only this model.
     #[serde(default)]
@@ -27,6 +28,7 @@ pub struct ReasoningQuery {
     pub limit: Option<u32>,
     /// Sessions to skip.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schemars(range(max = 4_294_967_295u32)))]
     pub offset: Option<u32>,
 }
 

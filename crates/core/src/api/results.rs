@@ -33,9 +33,11 @@ pub struct ResultsQuery {
     pub model: Option<String>,
     /// Range start (strict `YYYY-MM-DD`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schemars(extend("format" = "date")))]
     pub start_date: Option<String>,
     /// Range end.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schemars(extend("format" = "date")))]
     pub end_date: Option<String>,
     /// Removed: its presence is answered with 422 (and the API document does not offer it).
     #[serde(default)]

@@ -15,9 +15,11 @@ use serde::{Deserialize, Serialize};
 pub struct PlanRequest {
     /// First date; `null` or `""` asks for resume mode.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schemars(extend("format" = "date")))]
     pub start_date: Option<String>,
     /// Last date (required, not empty).
     #[cfg_attr(feature = "openapi", schemars(length(min = 1)))]
+    #[cfg_attr(feature = "openapi", schemars(extend("format" = "date")))]
     pub end_date: String,
     /// Model signatures; `null` or `[]` means every enabled model.
     #[serde(default)]

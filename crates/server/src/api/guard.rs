@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -22,8 +22,8 @@ fn host_name(value: &str) -> String {
     value.split(':').next().unwrap_or_default().to_owned()
 }
 
-/// Refuses requests for other hosts (400) and POST bodies the server cannot read (415).
-pub(super) async fn guard(
+/// Refuses requests for other hosts (400).
+pub(super) async fn known_host(
     State(state): State<Arc<AppState>>,
     request: Request,
     next: Next,
@@ -42,6 +42,15 @@ pub(super) async fn guard(
         ))
         .into_response();
     }
+    next.run(request).await
+}
+
+/// Refuses a POST body the server cannot read (415).
+pub(super) async fn json_body(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
     // A client holding the API token may post without a body (`curl -X POST …/cancel/ID`);
     // one without it is answered 401 by the token check, which says what is missing.
     let token = state.settings.api_token.as_deref();
@@ -49,9 +58,7 @@ pub(super) async fn guard(
     if token.is_some() && !trusted {
         return next.run(request).await;
     }
-    if request.method() == Method::POST
-        && let Err(message) = readable_json(request.headers(), !trusted)
-    {
+    if let Err(message) = readable_json(request.headers(), !trusted) {
         return AppError::Rejected(StatusCode::UNSUPPORTED_MEDIA_TYPE, message).into_response();
     }
     next.run(request).await

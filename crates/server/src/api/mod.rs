@@ -72,7 +72,17 @@ pub fn route_list() -> Vec<(Method, &'static str)> {
 pub fn router(state: Arc<AppState>) -> Router {
     let api = routes()
         .into_iter()
-        .fold(Router::new(), |router, (_, path, handler)| {
+        .fold(Router::new(), |router, (method, path, handler)| {
+            // Bodies are checked on the routes that take one, after the method matched (a
+            // POST to a GET route is 405, not 415).
+            let handler = if method == Method::POST {
+                handler.route_layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    guard::json_body,
+                ))
+            } else {
+                handler
+            };
             router.route(path, handler)
         });
     // With a built UI, every path the API does not route is the UI's.
@@ -82,7 +92,10 @@ pub fn router(state: Arc<AppState>) -> Router {
     };
     api.method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
-        .layer(middleware::from_fn_with_state(state.clone(), guard::guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::known_host,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(cors(&state.allowed_origins))

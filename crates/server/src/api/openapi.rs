@@ -159,6 +159,8 @@ fn operation(method: &Method, path: &str, g: &mut SchemaGenerator) -> Option<Ope
             "Cancel a job: pending model-days are skipped, running ones finish",
             schema::<CancelResponse>(g),
         )
+        // An empty JSON object: a cross-site form cannot send one (with the token, no body).
+        .body(json!({"type": "object"}))
         .errors(&[
             MISSING,
             (400, "The job has already finished"),

@@ -157,3 +157,43 @@ fn logs_can_be_json_lines() {
         assert!(value["level"].is_string(), "{line}");
     }
 }
+
+/// People read the CLI: a bad date is said once, and completed days are counted in a sentence,
+/// not listed pair by pair.
+#[test]
+fn refusals_are_sentences() {
+    let workspace = Workspace::new();
+    let options = Options::dev();
+    workspace.import_real_data(&options);
+    let run = |start: &str, end: &str| {
+        workspace.cli(
+            &options,
+            &[
+                "run",
+                "--start",
+                start,
+                "--end",
+                end,
+                "--models",
+                "mock-trader",
+            ],
+        )
+    };
+    let (code, _, err) = run("2025-10-01", "2025-10-7");
+    assert_eq!(code, 1);
+    assert_eq!(
+        err.matches("Invalid date format: 2025-10-7").count(),
+        1,
+        "{err}"
+    );
+    assert_eq!(run("2025-10-01", "2025-10-02").0, 0);
+    let (code, _, err) = run("2025-10-01", "2025-10-02");
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(
+            "error: Nothing to run: all 2 model-days already completed. Pass --replace-existing to run completed days again."
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("Details: ["), "{err}");
+}

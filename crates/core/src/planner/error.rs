@@ -1,5 +1,6 @@
 //! Why a request cannot become a job.
 
+use super::PlanTotals;
 use crate::date::DateParseError;
 
 /// A rejected request. Every variant maps to HTTP 400 with `{"detail": "<message>"}`; messages
@@ -68,9 +69,15 @@ pub enum PlanError {
         /// (model, job id) for each busy model, in request order.
         busy: Vec<(String, String)>,
     },
-    /// Every requested model-day would be skipped.
-    #[error("{0}")]
-    NothingToRun(String),
+    /// Every requested model-day would be skipped. The message is the reference's (clients
+    /// know it); [`PlanError::explanation`] says it in a sentence.
+    #[error("{reference}")]
+    NothingToRun {
+        /// The reference's message.
+        reference: String,
+        /// What the model-days would have been.
+        totals: PlanTotals,
+    },
 }
 
 impl PlanError {
@@ -91,8 +98,47 @@ impl PlanError {
             Self::RangeTooLarge { .. } => "range_too_large",
             Self::EndInFuture { .. } => "end_in_future",
             Self::ModelsBusy { .. } => "models_busy",
-            Self::NothingToRun(_) => "nothing_to_run",
+            Self::NothingToRun { .. } => "nothing_to_run",
         }
+    }
+
+    /// The error for a person: a sentence without raw lists (the API keeps its reference
+    /// text).
+    pub fn explanation(&self) -> String {
+        let Self::NothingToRun { totals, .. } = self else {
+            return self.to_string();
+        };
+        let parts: Vec<String> = [
+            (totals.already_completed, "already completed"),
+            (totals.before_history, "before the model's history"),
+            (totals.weekend, "on a weekend"),
+            (totals.market_holiday, "on a market holiday"),
+            (totals.incomplete_price_data, "without complete price data"),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {what}"))
+        .collect();
+        let total = totals.total_model_days;
+        let days = if total == 1 {
+            "model-day"
+        } else {
+            "model-days"
+        };
+        if totals.already_completed == total {
+            return format!(
+                "Nothing to run: {} {days} already completed.",
+                if total == 1 {
+                    "the one".to_owned()
+                } else {
+                    format!("all {total}")
+                },
+            );
+        }
+        format!(
+            "Nothing to run: all {total} {days} would be skipped ({}).",
+            parts.join(", ")
+        )
     }
 }
 

@@ -409,11 +409,14 @@ fn nothing_to_run(grid: &[ModelRow], dates: &[PlannedDate], totals: &PlanTotals)
                     })
             })
             .collect();
-        return PlanError::NothingToRun(format!(
-            "All requested simulations are already completed. Skipped {} model-day pair(s). Details: {}",
-            totals.already_completed,
-            python_list(details)
-        ));
+        return PlanError::NothingToRun {
+            reference: format!(
+                "All requested simulations are already completed. Skipped {} model-day pair(s). Details: {}",
+                totals.already_completed,
+                python_list(details)
+            ),
+            totals: *totals,
+        };
     }
     let breakdown: Vec<String> = SkipReason::PLANNED
         .into_iter()
@@ -425,11 +428,14 @@ fn nothing_to_run(grid: &[ModelRow], dates: &[PlannedDate], totals: &PlanTotals)
     } else {
         " Choose a range with trading days that have complete price data."
     };
-    PlanError::NothingToRun(format!(
-        "Nothing to run: all {} requested model-days would be skipped ({}).{hint}",
-        totals.total_model_days,
-        breakdown.join(", ")
-    ))
+    PlanError::NothingToRun {
+        reference: format!(
+            "Nothing to run: all {} requested model-days would be skipped ({}).{hint}",
+            totals.total_model_days,
+            breakdown.join(", ")
+        ),
+        totals: *totals,
+    }
 }
 
 #[cfg(test)]

@@ -546,3 +546,24 @@ fn unknown_request_fields_are_accepted_with_a_warning_naming_the_closest_field()
     let sent = serde_json::to_value(&req).unwrap();
     assert!(sent.get("client").is_none(), "{sent}");
 }
+
+#[test]
+fn nothing_to_run_is_explained_in_a_sentence() {
+    let ctx = with_history(context(&[("m", true)]), "m", &["2025-10-06", "2025-10-07"]);
+    let done = plan(&request(Some("2025-10-06"), "2025-10-07", &["m"]), &ctx).unwrap_err();
+    assert!(
+        done.to_string()
+            .starts_with("All requested simulations are already completed")
+    );
+    assert_eq!(
+        done.explanation(),
+        "Nothing to run: all 2 model-days already completed."
+    );
+    let weekend = plan(&request(Some("2025-10-04"), "2025-10-06", &["m"]), &ctx).unwrap_err();
+    assert_eq!(
+        weekend.explanation(),
+        "Nothing to run: all 3 model-days would be skipped (1 already completed, 2 on a weekend)."
+    );
+    let bad = plan(&request(Some("2025-10-07"), "2025-10-06", &["m"]), &ctx).unwrap_err();
+    assert_eq!(bad.explanation(), bad.to_string());
+}

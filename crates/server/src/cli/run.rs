@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ai_trader_core::metrics::period_return_pct;
-use ai_trader_core::{JobStatus, PlanRequest};
+use ai_trader_core::{JobStatus, PlanError, PlanRequest};
 use anyhow::Context as _;
 
 use super::{Common, load};
@@ -16,7 +16,19 @@ use crate::store::{DayFilter, Db};
 pub(super) async fn run(common: &Common, request: PlanRequest) -> anyhow::Result<()> {
     let (settings, config) = load(common)?;
     let state: Arc<AppState> = AppState::open(settings, config)?;
-    let (job_id, planned) = state.create_job(request).await??;
+    let (job_id, planned) = match state.create_job(request).await? {
+        Ok(created) => created,
+        Err(refused) => {
+            let rerun = matches!(&refused, PlanError::NothingToRun { totals, .. }
+                if totals.already_completed + totals.before_history > 0);
+            let hint = if rerun {
+                " Pass --replace-existing to run completed days again."
+            } else {
+                ""
+            };
+            anyhow::bail!("{}{hint}", refused.explanation());
+        }
+    };
     for warning in &planned.warnings {
         eprintln!("warning: {warning}");
     }

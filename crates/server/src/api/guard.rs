@@ -51,13 +51,13 @@ pub(super) async fn json_body(
     request: Request,
     next: Next,
 ) -> Response {
-    // A client holding the API token may post without a body (`curl -X POST …/cancel/ID`);
-    // one without it is answered 401 by the token check, which says what is missing.
-    let token = state.settings.api_token.as_deref();
-    let trusted = token.is_some_and(|token| super::bearer_matches(request.headers(), token));
-    if token.is_some() && !trusted {
-        return next.run(request).await;
-    }
+    // A client holding the API token (checked before routing) may post without a body
+    // (`curl -X POST …/cancel/ID`).
+    let trusted = state
+        .settings
+        .api_token
+        .as_deref()
+        .is_some_and(|token| super::bearer_matches(request.headers(), token));
     if let Err(message) = readable_json(request.headers(), !trusted) {
         return AppError::Rejected(StatusCode::UNSUPPORTED_MEDIA_TYPE, message).into_response();
     }

@@ -21,7 +21,9 @@ fn the_live_api_conforms_to_its_document() {
     let workspace = Workspace::new();
     let options = Options::dev().with("AI_TRADER_TODAY", "2025-11-03");
     let server = workspace.start(&options);
+    // Schemathesis keeps a cache where it runs: in the workspace, never in the checkout.
     let output = Command::new(&tool)
+        .current_dir(workspace.path(""))
         .arg("--config-file")
         .arg(root.join("tests/schemathesis/schemathesis.toml"))
         .args(["--no-color", "run"])

@@ -104,3 +104,43 @@ async fn reasoning_comes_a_page_at_a_time() {
         );
     }
 }
+
+#[tokio::test]
+async fn results_are_kept_until_a_new_day_changes_them() {
+    let workspace = Workspace::new();
+    let options = Options::dev();
+    workspace.import_real_data(&options);
+    let server = workspace.start(&options);
+    let run = |start: &'static str, end: &'static str| {
+        let server = &server;
+        async move {
+            let job = server
+                .trigger(&json!({"start_date": start, "end_date": end, "models": ["mock-trader"]}))
+                .await;
+            server.wait(&job, Duration::from_secs(60)).await
+        }
+    };
+    run("2025-10-01", "2025-10-03").await;
+    let path = "/results?start_date=2025-10-01&end_date=2025-10-10";
+    let (status, headers, first) = server.get_raw(path, &[]).await;
+    assert_eq!(status, 200);
+    let etag = headers["etag"].to_str().unwrap().to_owned();
+    let (status, _, _) = server
+        .get_raw(path, &[("if-none-match", etag.as_str())])
+        .await;
+    assert_eq!(status, 304, "nothing changed");
+
+    run("2025-10-06", "2025-10-10").await;
+    let (status, headers, second) = server
+        .get_raw(path, &[("if-none-match", etag.as_str())])
+        .await;
+    assert_eq!(status, 200, "new days change the answer");
+    assert_ne!(headers["etag"].to_str().unwrap(), etag);
+    let days = |body: &[u8]| {
+        serde_json::from_slice::<Value>(body).unwrap()["results"][0]["daily_portfolio_values"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!((days(&first), days(&second)), (3, 8));
+}

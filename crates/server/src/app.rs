@@ -12,7 +12,7 @@ use anyhow::Context as _;
 
 use crate::agent::search::DEFAULT_JINA_BASE;
 use crate::agent::{NewsSearch, build_agents};
-use crate::cache::FinishedJobs;
+use crate::cache::{FinishedJobs, ResultsCache};
 use crate::clock::Clock;
 use crate::config::{FileConfig, Redactor, Settings, allowed_hosts, parse_origin, query_values};
 use crate::market::{
@@ -41,6 +41,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Status answers of finished jobs.
     pub finished_jobs: FinishedJobs,
+    /// `/results` answers, while their data is unchanged.
+    pub results: ResultsCache,
     /// The `Host` names the API answers for (`None`: any).
     pub allowed_hosts: Option<Vec<String>>,
     /// CORS origins, as browsers send them.
@@ -179,6 +181,7 @@ impl AppState {
             downloader,
             clock,
             finished_jobs: FinishedJobs::default(),
+            results: ResultsCache::default(),
             allowed_hosts: hosts,
             allowed_origins: origins,
         }))

@@ -55,6 +55,34 @@ impl FinishedJobs {
     }
 }
 
+/// `/results` answers by query, valid while the data they were computed from is unchanged:
+/// every change of trading days adds a row (so the largest day id moves), and a download
+/// replaces the market snapshot (its version moves).
+#[derive(Debug, Default)]
+pub struct ResultsCache(Mutex<HashMap<String, (DataVersion, Arc<Tagged>)>>);
+
+/// The largest trading-day id and the market snapshot's version.
+pub type DataVersion = (i64, u64);
+
+impl ResultsCache {
+    /// The answer to `query` computed at `version`, if kept.
+    pub fn get(&self, query: &str, version: DataVersion) -> Option<Arc<Tagged>> {
+        let answers = self.0.lock().ok()?;
+        let (kept_at, answer) = answers.get(query)?;
+        (*kept_at == version).then(|| answer.clone())
+    }
+
+    /// Keeps the answer to `query` computed at `version`.
+    pub fn put(&self, query: String, version: DataVersion, answer: Arc<Tagged>) {
+        if let Ok(mut answers) = self.0.lock() {
+            if answers.len() >= CAPACITY {
+                answers.clear();
+            }
+            answers.insert(query, (version, answer));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +93,16 @@ mod tests {
         assert_eq!(a.etag, Tagged::new(a.body.clone()).etag);
         assert_ne!(a.etag, Tagged::new(b"{}".to_vec()).etag);
         assert_eq!(a.etag.len(), 18);
+    }
+
+    #[test]
+    fn results_are_kept_only_for_the_version_they_were_computed_at() {
+        let cache = ResultsCache::default();
+        let answer = Arc::new(Tagged::new(b"[]".to_vec()));
+        cache.put("q".into(), (7, 1), answer);
+        assert!(cache.get("q", (7, 1)).is_some());
+        assert!(cache.get("q", (8, 1)).is_none(), "a new day was committed");
+        assert!(cache.get("q", (7, 2)).is_none(), "prices were downloaded");
+        assert!(cache.get("other", (7, 1)).is_none());
     }
 }

@@ -12,12 +12,14 @@ use ai_trader_core::api::{
 };
 use ai_trader_core::metrics::{self, DailyValue, MetricsInput, buy_and_hold};
 use ai_trader_core::universe::BENCHMARK;
-use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 
+use super::cache::respond;
 use super::{AppError, AppQuery};
 use crate::app::AppState;
+use crate::cache::Tagged;
 use crate::store::{DayFilter, DayRow, Store, StoreError};
 
 fn strict_date(text: &str) -> Result<Date, AppError> {
@@ -65,7 +67,8 @@ fn snapshot(holdings: &BTreeMap<String, u64>, cash: f64, portfolio_value: f64) -
 pub(super) async fn results(
     State(state): State<Arc<AppState>>,
     AppQuery(query): AppQuery<ResultsQuery>,
-) -> Result<Json<ResultsResponse>, AppError> {
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     if query.date.is_some() {
         return Err(AppError::Rejected(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -85,6 +88,16 @@ pub(super) async fn results(
         // A job's own days are shown even when a later run superseded them.
         current_only: query.job_id.as_deref().is_none_or(str::is_empty),
     };
+    // Answers are kept until the data changes: the version is read before the answer is
+    // computed, so an answer can only be older than its version says, never newer.
+    let key = format!("{filter:?} {:?}", query.reasoning);
+    let version = (
+        state.db.call(|store| store.days_version()).await?,
+        state.market.version(),
+    );
+    if let Some(kept) = state.results.get(&key, version) {
+        return Ok(respond(&kept, &headers));
+    }
     let market = state.market();
     let initial_cash = state.config.agent_config.initial_cash;
     let level = query.reasoning;
@@ -106,10 +119,14 @@ pub(super) async fn results(
             "No trading data found for the specified filters".into(),
         ));
     }
-    Ok(Json(ResultsResponse {
+    let response = ResultsResponse {
         count: results.len() as u32,
         results,
-    }))
+    };
+    let body = serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.to_string()))?;
+    let tagged = Arc::new(Tagged::new(body));
+    state.results.put(key, version, tagged.clone());
+    Ok(respond(&tagged, &headers))
 }
 
 fn day_result(

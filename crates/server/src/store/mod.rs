@@ -172,6 +172,10 @@ pub trait DayStore {
     /// the detail's `completed` status.
     fn commit_day(&self, day: &CompletedDay) -> Result<(), StoreError>;
 
+    /// A number that moves whenever trading days change (the largest day id: every change
+    /// adds a day).
+    fn days_version(&self) -> Result<i64, StoreError>;
+
     /// The model's latest current trading day before `date`, across jobs.
     fn previous_day(&self, model: &str, date: Date) -> Result<Option<PreviousDay>, StoreError>;
 

@@ -268,6 +268,16 @@ impl DayStore for SqliteStore {
         self.write(|tx| days::commit(tx, day, &now))
     }
 
+    fn days_version(&self) -> Result<i64, StoreError> {
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT COALESCE(MAX(id), 0) FROM trading_days", [], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
+    }
+
     fn previous_day(&self, model: &str, date: Date) -> Result<Option<PreviousDay>, StoreError> {
         self.read(|c| days::previous(c, model, date))
     }

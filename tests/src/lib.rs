@@ -45,6 +45,14 @@ where
     }
 }
 
+/// A new workspace with the real prices imported and a server started on it with `options`.
+pub fn serve_real_data(options: &Options) -> (Workspace, Server) {
+    let workspace = Workspace::new();
+    workspace.import_real_data(options);
+    let server = workspace.start(options);
+    (workspace, server)
+}
+
 /// The details of a job's status response that are in `status` (`failed`, `completed`, …).
 pub fn details_in<'a>(job: &'a Value, status: &str) -> Vec<&'a Value> {
     job["details"]

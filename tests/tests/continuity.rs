@@ -2,15 +2,13 @@
 
 use std::time::Duration;
 
-use ai_trader_e2e::{Options, Workspace};
+use ai_trader_e2e::{Options, serve_real_data};
 use serde_json::json;
 
 #[tokio::test]
 async fn positions_carry_across_jobs_and_replace_existing_supersedes() {
-    let workspace = Workspace::new();
     let options = Options::dev();
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
+    let (_workspace, server) = serve_real_data(&options);
     let t = Duration::from_secs(30);
     let one = server.trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-03", "models": ["mock-trader"]})).await;
     server.wait(&one, t).await;
@@ -93,12 +91,10 @@ async fn positions_carry_across_jobs_and_replace_existing_supersedes() {
 
 #[tokio::test]
 async fn cancelling_skips_pending_days_and_lets_running_ones_finish() {
-    let workspace = Workspace::new();
     let options = Options::dev().config(
         r#"{"models": [{"name": "A", "basemodel": "mock/a", "signature": "alpha", "enabled": true, "provider": "mock", "latency_ms": 200}]}"#,
     );
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
+    let (_workspace, server) = serve_real_data(&options);
     let job = server
         .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-14"}))
         .await;

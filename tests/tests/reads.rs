@@ -4,15 +4,13 @@
 
 use std::time::Duration;
 
-use ai_trader_e2e::{Options, Workspace};
+use ai_trader_e2e::{Options, serve_real_data};
 use serde_json::{Value, json};
 
 #[tokio::test]
 async fn finished_status_is_tagged_compressed_and_paged_on_request() {
-    let workspace = Workspace::new();
     let options = Options::dev();
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
+    let (_workspace, server) = serve_real_data(&options);
     let job = server
         .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-10"}))
         .await;
@@ -64,10 +62,8 @@ async fn finished_status_is_tagged_compressed_and_paged_on_request() {
 
 #[tokio::test]
 async fn reasoning_comes_a_page_at_a_time() {
-    let workspace = Workspace::new();
     let options = Options::dev();
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
+    let (_workspace, server) = serve_real_data(&options);
     let job = server
         .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-10"}))
         .await;
@@ -107,10 +103,8 @@ async fn reasoning_comes_a_page_at_a_time() {
 
 #[tokio::test]
 async fn results_are_kept_until_a_new_day_changes_them() {
-    let workspace = Workspace::new();
     let options = Options::dev();
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
+    let (_workspace, server) = serve_real_data(&options);
     let run = |start: &'static str, end: &'static str| {
         let server = &server;
         async move {

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use ai_trader_e2e::{Options, Workspace, details_in};
+use ai_trader_e2e::{Options, details_in, serve_real_data};
 use serde_json::json;
 
 const T: Duration = Duration::from_secs(60);
@@ -19,10 +19,8 @@ fn slow(latency_ms: u32) -> String {
 
 #[tokio::test]
 async fn sigterm_lets_running_model_days_finish_and_the_job_resumes_later() {
-    let workspace = Workspace::new();
     let options = Options::dev().config(&slow(300));
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
+    let (workspace, server) = serve_real_data(&options);
     let job = server
         .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-14"}))
         .await;
@@ -63,12 +61,10 @@ async fn sigterm_lets_running_model_days_finish_and_the_job_resumes_later() {
 
 #[tokio::test]
 async fn after_the_grace_period_the_server_exits_and_the_days_run_again() {
-    let workspace = Workspace::new();
     let options = Options::dev()
         .config(&slow(4000))
         .with("SHUTDOWN_GRACE_SECONDS", "1");
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
+    let (workspace, server) = serve_real_data(&options);
     let job = server
         .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-01"}))
         .await;

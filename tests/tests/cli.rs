@@ -197,3 +197,39 @@ fn refusals_are_sentences() {
     );
     assert!(!err.contains("Details: ["), "{err}");
 }
+
+/// DEV mode resets its database at start and says so; a second process on the same database
+/// refuses to start instead of deleting it under the first.
+#[tokio::test]
+async fn a_second_process_never_resets_a_database_in_use() {
+    let workspace = Workspace::new();
+    let resetting = Options {
+        env: vec![("DEPLOYMENT_MODE".into(), "DEV".into())],
+        config: None,
+    };
+    let server = workspace.start(&resetting);
+    assert!(
+        server
+            .log_text()
+            .contains("DEV mode: database reset; set PRESERVE_DEV_DATA=true to keep it"),
+        "{}",
+        server.log_text()
+    );
+    let job = server
+        .trigger(&serde_json::json!({"start_date": "2025-10-01", "end_date": "2025-10-02", "models": ["mock-trader"]}))
+        .await;
+    server.wait(&job, std::time::Duration::from_secs(30)).await;
+
+    let (code, _, err) = workspace.cli(
+        &resetting,
+        &["run", "--start", "2025-10-06", "--end", "2025-10-07"],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("is in use by another ai-trader process (pid "),
+        "{err}"
+    );
+    // The first server's data is untouched.
+    let (status, _) = server.get(&format!("/simulate/status/{job}")).await;
+    assert_eq!(status, 200);
+}

@@ -47,6 +47,40 @@ pub struct AppState {
     pub allowed_hosts: Option<Vec<String>>,
     /// CORS origins, as browsers send them.
     pub allowed_origins: Vec<String>,
+    /// Held while this process runs jobs on the database: a second one refuses to start.
+    _lock: std::fs::File,
+}
+
+/// Takes the lock of the database at `path` (a `<path>.lock` file beside it), or says which
+/// process holds it. A second server or `run` on the same file would reset it under the first
+/// (DEV) or resume its jobs twice.
+fn lock_database(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    use std::io::{Read, Seek, Write};
+    let lock_path = std::path::PathBuf::from(format!("{}.lock", path.display()));
+    if let Some(parent) = lock_path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open {}", lock_path.display()))?;
+    if file.try_lock().is_err() {
+        let mut holder = String::new();
+        let _ = file.read_to_string(&mut holder);
+        anyhow::bail!(
+            "the database {} is in use by another ai-trader process (pid {}): stop it first, or give this one another AI_TRADER_DATABASE",
+            path.display(),
+            holder.trim()
+        );
+    }
+    file.set_len(0)?;
+    file.rewind()?;
+    write!(file, "{}", std::process::id())?;
+    Ok(file)
 }
 
 /// The CORS origins of `ALLOWED_ORIGINS`: each entry as a browser sends it, with a warning for
@@ -134,6 +168,7 @@ impl AppState {
     /// asked and the table is empty, loads prices, builds the agents and the worker.
     pub fn open(settings: Settings, config: FileConfig) -> anyhow::Result<Arc<Self>> {
         let clock = settings.clock();
+        let lock = lock_database(&settings.database)?;
         if settings.mode == DeploymentMode::Dev && !settings.preserve_dev_data {
             SqliteStore::delete_files(&settings.database).with_context(|| {
                 format!(
@@ -141,6 +176,10 @@ impl AppState {
                     settings.database.display()
                 )
             })?;
+            tracing::warn!(
+                database = %settings.database.display(),
+                "DEV mode: database reset; set PRESERVE_DEV_DATA=true to keep it"
+            );
         }
         let db = open_store(&settings)?;
         let mut market = db.blocking().load_market()?;
@@ -184,6 +223,7 @@ impl AppState {
             results: ResultsCache::default(),
             allowed_hosts: hosts,
             allowed_origins: origins,
+            _lock: lock,
         }))
     }
 

@@ -128,11 +128,12 @@ async fn a_model_without_an_agent_fails_its_days_and_the_others_go_on() {
         Some(&["mock-trader", "ghost"]),
     )
     .await;
-    // A second process over the same database whose configuration lost the model.
-    let mut config = state.config.clone();
+    // The server restarts with a configuration that lost the model.
+    let (settings, mut config) = (state.settings.clone(), state.config.clone());
+    drop(state);
     config.models.retain(|m| m.signature != "ghost");
-    let agents_without_ghost = AppState::open(state.settings.clone(), config).unwrap();
-    let status = agents_without_ghost.worker.run(&job_id).await.unwrap();
+    let state = AppState::open(settings, config).unwrap();
+    let status = state.worker.run(&job_id).await.unwrap();
     assert_eq!(status, Some(JobStatus::Partial));
     let details = state.db.details(&job_id).await.unwrap();
     for detail in details {

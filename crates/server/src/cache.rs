@@ -34,54 +34,45 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// Status answers of finished jobs, by job id.
-#[derive(Debug, Default)]
-pub struct FinishedJobs(Mutex<HashMap<String, Arc<Tagged>>>);
+/// Answers by key, each valid for the version of the data it was computed from.
+#[derive(Debug)]
+pub struct Answers<V>(Mutex<HashMap<String, (V, Arc<Tagged>)>>);
 
-impl FinishedJobs {
-    /// The cached answer of a finished job.
-    pub fn get(&self, job_id: &str) -> Option<Arc<Tagged>> {
-        self.0.lock().ok()?.get(job_id).cloned()
-    }
-
-    /// Keeps the answer of a finished job.
-    pub fn put(&self, job_id: String, answer: Arc<Tagged>) {
-        if let Ok(mut jobs) = self.0.lock() {
-            if jobs.len() >= CAPACITY {
-                jobs.clear();
-            }
-            jobs.insert(job_id, answer);
-        }
+impl<V> Default for Answers<V> {
+    fn default() -> Self {
+        Self(Mutex::new(HashMap::new()))
     }
 }
 
-/// `/results` answers by query, valid while the data they were computed from is unchanged:
-/// every change of trading days adds a row (so the largest day id moves), and a download
-/// replaces the market snapshot (its version moves).
-#[derive(Debug, Default)]
-pub struct ResultsCache(Mutex<HashMap<String, (DataVersion, Arc<Tagged>)>>);
-
-/// The largest trading-day id and the market snapshot's version.
-pub type DataVersion = (i64, u64);
-
-impl ResultsCache {
-    /// The answer to `query` computed at `version`, if kept.
-    pub fn get(&self, query: &str, version: DataVersion) -> Option<Arc<Tagged>> {
+impl<V: PartialEq + Copy> Answers<V> {
+    /// The answer to `key` computed at `version`, if kept.
+    pub fn get(&self, key: &str, version: V) -> Option<Arc<Tagged>> {
         let answers = self.0.lock().ok()?;
-        let (kept_at, answer) = answers.get(query)?;
+        let (kept_at, answer) = answers.get(key)?;
         (*kept_at == version).then(|| answer.clone())
     }
 
-    /// Keeps the answer to `query` computed at `version`.
-    pub fn put(&self, query: String, version: DataVersion, answer: Arc<Tagged>) {
+    /// Keeps the answer to `key` computed at `version`.
+    pub fn put(&self, key: String, version: V, answer: Arc<Tagged>) {
         if let Ok(mut answers) = self.0.lock() {
             if answers.len() >= CAPACITY {
                 answers.clear();
             }
-            answers.insert(query, (version, answer));
+            answers.insert(key, (version, answer));
         }
     }
 }
+
+/// Status answers of finished jobs, by job id: a finished job never changes.
+pub type FinishedJobs = Answers<()>;
+
+/// `/results` answers by query, valid while the data they were computed from is unchanged:
+/// every change of trading days adds a row (so the largest day id moves), and a download
+/// replaces the market snapshot (its version moves).
+pub type ResultsCache = Answers<DataVersion>;
+
+/// The largest trading-day id and the market snapshot's version.
+pub type DataVersion = (i64, u64);
 
 #[cfg(test)]
 mod tests {

@@ -105,7 +105,7 @@ pub(super) async fn status(
         }
     };
     if page.is_none()
-        && let Some(cached) = state.finished_jobs.get(&job_id)
+        && let Some(cached) = state.finished_jobs.get(&job_id, ())
     {
         return Ok(respond(&cached, &headers));
     }
@@ -139,7 +139,7 @@ pub(super) async fn status(
     // A finished job never changes: tag it, keep it, and let clients revalidate for free.
     let body = serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.to_string()))?;
     let tagged = Arc::new(Tagged::new(body));
-    state.finished_jobs.put(job_id, tagged.clone());
+    state.finished_jobs.put(job_id, (), tagged.clone());
     Ok(respond(&tagged, &headers))
 }
 

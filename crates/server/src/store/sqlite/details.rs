@@ -96,8 +96,8 @@ pub(super) fn move_details(
     m: Move<'_>,
     now: &str,
 ) -> Result<u32, StoreError> {
-    let model = scope.model();
-    let found = statuses(tx, job_id, scope.date().as_deref(), model)?;
+    let (day, model) = (scope.date(), scope.model());
+    let found = statuses(tx, job_id, day.as_deref(), model)?;
     let start = match m.to {
         DetailStatus::Running => SET_START,
         DetailStatus::Pending => CLEAR_START,
@@ -123,7 +123,7 @@ pub(super) fn move_details(
                 m.to.is_terminal(),
                 job_id,
                 status.as_str(),
-                scope.date(),
+                day,
                 model,
             ],
         )? as u32;

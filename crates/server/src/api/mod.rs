@@ -68,7 +68,7 @@ pub fn route_list() -> Vec<(Method, &'static str)> {
     routes().into_iter().map(|(m, p, _)| (m, p)).collect()
 }
 
-/// The API router; with `settings.ui_dir` the web UI answers every other path.
+/// The API router; the web UI (embedded, or `settings.ui_dir`) answers every other path.
 pub fn router(state: Arc<AppState>) -> Router {
     let api = routes()
         .into_iter()
@@ -86,8 +86,8 @@ pub fn router(state: Arc<AppState>) -> Router {
             router.route(path, handler)
         });
     // With a built UI, every path the API does not route is the UI's.
-    let api = match &state.settings.ui_dir {
-        Some(dir) => api.fallback_service(ui::service(dir)),
+    let api = match ui::service(state.settings.ui_dir.as_deref()) {
+        Some(files) => api.fallback_service(files),
         None => api.fallback(not_found),
     };
     api.method_not_allowed_fallback(method_not_allowed)

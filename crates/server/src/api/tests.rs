@@ -115,7 +115,9 @@ async fn trigger_preview_and_errors_share_one_format() {
             StatusCode::NOT_FOUND,
         ),
         (
-            Request::get("/nowhere").body(Body::empty()).unwrap(),
+            Request::get("/simulate/nowhere")
+                .body(Body::empty())
+                .unwrap(),
             StatusCode::NOT_FOUND,
         ),
         (
@@ -166,4 +168,85 @@ async fn cors_allows_the_configured_origin_only() {
             .get("access-control-allow-origin")
             .is_none()
     );
+}
+
+async fn raw(state: &Arc<AppState>, path: &str, accept: &str) -> axum::response::Response {
+    let request = Request::get(path)
+        .header("accept-encoding", accept)
+        .body(Body::empty())
+        .unwrap();
+    router(state.clone()).oneshot(request).await.unwrap()
+}
+
+fn header<'a>(response: &'a axum::response::Response, name: &str) -> &'a str {
+    response
+        .headers()
+        .get(name)
+        .map_or("", |v| v.to_str().unwrap())
+}
+
+#[tokio::test]
+async fn a_ui_directory_is_served_precompressed_with_cache_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let ui = dir.path().join("ui");
+    std::fs::create_dir(&ui).unwrap();
+    for (name, body) in [
+        ("index.html", "<html>plain</html>"),
+        ("index.html.br", "brotli bytes"),
+        ("index.html.gz", "gzip bytes"),
+        ("app-0123456789abcdef.js", "js"),
+        ("app-0123456789abcdef.js.gz", "gzipped js"),
+    ] {
+        std::fs::write(ui.join(name), body).unwrap();
+    }
+    let mut settings = settings(dir.path());
+    settings.ui_dir = Some(ui);
+    let state = AppState::open(settings, FileConfig::builtin()).unwrap();
+
+    let page = raw(&state, "/jobs/abc", "gzip, br").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(header(&page, "content-encoding"), "br");
+    assert_eq!(header(&page, "cache-control"), "no-cache");
+    let script = raw(&state, "/app-0123456789abcdef.js", "gzip, br").await;
+    assert_eq!(header(&script, "content-encoding"), "gzip");
+    assert_eq!(
+        header(&script, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    let plain = raw(&state, "/", "identity").await;
+    assert_eq!(header(&plain, "content-encoding"), "");
+    let body = axum::body::to_bytes(plain.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    assert_eq!(&body[..], b"<html>plain</html>");
+    // API paths stay JSON, whatever the UI.
+    let (status, body) = call(
+        &state,
+        Request::get("/results/x").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["detail"], "Not Found");
+}
+
+#[cfg(feature = "embedded-ui")]
+#[tokio::test]
+async fn the_embedded_ui_answers_pages_with_an_etag() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(settings(dir.path()), FileConfig::builtin()).unwrap();
+    let page = raw(&state, "/compare?x=1", "gzip").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(header(&page, "content-type").starts_with("text/html"));
+    assert_eq!(header(&page, "cache-control"), "no-cache");
+    let etag = header(&page, "etag").to_owned();
+    assert!(etag.starts_with('"'), "{etag}");
+    let again = Request::get("/")
+        .header("accept-encoding", "gzip")
+        .header("if-none-match", &etag)
+        .body(Body::empty())
+        .unwrap();
+    let again = router(state.clone()).oneshot(again).await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let missing = raw(&state, "/missing-0123456789abcdef.js", "gzip").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }

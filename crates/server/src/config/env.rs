@@ -59,7 +59,7 @@ pub struct Settings {
     pub alphavantage_retry_base_ms: u64,
     /// `ALPHAVANTAGE_TIMEOUT_SECONDS`: per request (default 30).
     pub alphavantage_timeout_seconds: u64,
-    /// `AI_TRADER_UI_DIR`: the built web UI to serve at `/` (Trunk's `dist/`).
+    /// `AI_TRADER_UI_DIR`: a built web UI (Trunk's `dist/`) served at `/` instead of the embedded one.
     pub ui_dir: Option<PathBuf>,
     /// `AI_TRADER_TODAY`: a fixed "today" (tests, demos); the system date when unset.
     pub today: Option<Date>,

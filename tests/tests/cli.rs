@@ -191,7 +191,7 @@ fn refusals_are_sentences() {
     assert_eq!(code, 1);
     assert!(
         err.contains(
-            "error: Nothing to run: all 2 model-days already completed. Pass --replace-existing to run completed days again."
+            "error: All 2 model-days are already completed. Pass --replace-existing to run completed days again."
         ),
         "{err}"
     );

@@ -20,7 +20,7 @@ pub mod universe;
 pub use date::Date;
 pub use job::{DetailStatus, JobStatus, Progress};
 pub use market::MarketAvailability;
-pub use planner::{Plan, PlanContext, PlanError, PlanRequest, SkipReason, plan};
+pub use planner::{Plan, PlanContext, PlanError, PlanRequest, SkipReason, plan, plan_preview};
 
 #[cfg(test)]
 mod test_data;

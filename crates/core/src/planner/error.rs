@@ -44,6 +44,8 @@ pub enum PlanError {
         start: String,
         /// The end.
         end: String,
+        /// The start is the earliest model's resume start, not a date the user gave.
+        resume_mode: bool,
     },
     /// More calendar days than allowed.
     #[error(
@@ -102,44 +104,101 @@ impl PlanError {
         }
     }
 
-    /// The error for a person: a sentence without raw lists (the API keeps its reference
-    /// text).
+    /// The error for a person: a sentence in plain words, without field names or raw lists
+    /// (the API keeps its reference text).
     pub fn explanation(&self) -> String {
-        let Self::NothingToRun { totals, .. } = self else {
-            return self.to_string();
-        };
-        let parts: Vec<String> = [
-            (totals.already_completed, "already completed"),
-            (totals.before_history, "before the model's history"),
-            (totals.weekend, "on a weekend"),
-            (totals.market_holiday, "on a market holiday"),
-            (totals.incomplete_price_data, "without complete price data"),
-        ]
-        .into_iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, what)| format!("{n} {what}"))
-        .collect();
-        let total = totals.total_model_days;
-        let days = if total == 1 {
-            "model-day"
-        } else {
-            "model-days"
-        };
-        if totals.already_completed == total {
-            return format!(
-                "Nothing to run: {} {days} already completed.",
-                if total == 1 {
-                    "the one".to_owned()
-                } else {
-                    format!("all {total}")
-                },
-            );
+        match self {
+            Self::EndDateRequired => "Choose an end date.".to_owned(),
+            Self::InvalidDate { field, error } => {
+                format!("The {} is not a valid date: {error}.", human_field(field))
+            }
+            Self::NoEnabledModels => {
+                "No model is chosen, and none is enabled in the server's configuration.".to_owned()
+            }
+            Self::DuplicateModel(model) => format!("{model} is chosen twice."),
+            Self::UnknownModels {
+                unknown,
+                configured,
+            } => format!(
+                "The server has no model named {}. It has: {}.",
+                unknown.join(", "),
+                configured_list(configured)
+            ),
+            Self::StartAfterEnd {
+                end,
+                resume_mode: true,
+                ..
+            } => format!(
+                "Every chosen model has already run up to {end}: there is nothing to resume."
+            ),
+            Self::StartAfterEnd { start, end, .. } => {
+                format!("The start date ({start}) is after the end date ({end}).")
+            }
+            Self::RangeTooLarge { days, max } => format!(
+                "The range spans {days} days; the server allows at most {max} (its MAX_SIMULATION_DAYS)."
+            ),
+            Self::EndInFuture { end, today } => {
+                format!("The end date ({end}) is after today ({today}): there are no prices yet.")
+            }
+            Self::ModelsBusy { busy } => {
+                let parts: Vec<String> = busy
+                    .iter()
+                    .map(|(model, job)| format!("{model} is running in job {}", short_id(job)))
+                    .collect();
+                format!(
+                    "{}. Wait for it to finish or cancel it.",
+                    capitalised(&parts.join("; "))
+                )
+            }
+            Self::NothingToRun { totals, .. } => nothing_to_run_sentence(totals),
         }
-        format!(
-            "Nothing to run: all {total} {days} would be skipped ({}).",
-            parts.join(", ")
-        )
     }
+}
+
+/// "All 12 model-days are already completed." or "All 3 model-days would be skipped: 1 is
+/// already completed, 2 fall on a weekend."
+fn nothing_to_run_sentence(totals: &PlanTotals) -> String {
+    let total = totals.total_model_days;
+    let all = match total {
+        0 => return "There are no model-days in this range.".to_owned(),
+        1 => "The one model-day".to_owned(),
+        n => format!("All {n} model-days"),
+    };
+    if totals.already_completed == total {
+        let verb = if total == 1 { "is" } else { "are" };
+        return format!("{all} {verb} already completed.");
+    }
+    let parts: Vec<String> = [
+        (totals.already_completed, "already completed"),
+        (totals.before_history, "before the model's history"),
+        (totals.weekend, "on a weekend"),
+        (totals.market_holiday, "on a market holiday"),
+        (totals.incomplete_price_data, "without complete prices"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    format!("{all} would be skipped: {}.", parts.join(", "))
+}
+
+fn human_field(field: &str) -> &str {
+    match field {
+        "start_date" => "start date",
+        "end_date" => "end date",
+        other => other,
+    }
+}
+
+fn short_id(job: &str) -> &str {
+    job.get(..8).unwrap_or(job)
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 fn configured_list(configured: &[String]) -> String {

@@ -27,15 +27,23 @@ use crate::{Date, date::python_list};
 /// Validation order follows the reference: dates' format, models, resume starts, range order,
 /// range size, future end, busy models, and finally whether anything is left to run.
 pub fn plan(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanError> {
+    let plan = plan_preview(request, context)?;
+    match plan.nothing_to_run() {
+        Some(error) => Err(error),
+        None => Ok(plan),
+    }
+}
+
+/// Plans a job as [`plan`] does, except that a plan where every model-day is skipped is
+/// returned rather than refused: a preview shows each cell's reason, and
+/// [`Plan::nothing_to_run`] says why the job would be refused.
+pub fn plan_preview(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanError> {
     let span = Span::resolve(request, context)?;
     check_busy(&span.models, context)?;
     let dates = plan_dates(span.start, span.end, context);
     // In resume mode every model starts after its history, so there is nothing to replace.
     let replace = request.replace_existing && !span.resume_mode;
     let grid = plan_grid(&span, &dates, replace);
-    if grid.totals.run == 0 {
-        return Err(nothing_to_run(&grid.rows, &dates, &grid.totals));
-    }
     let download_dates = download_dates(&dates, context);
     let mut warnings = warnings::warnings(
         &dates,
@@ -111,7 +119,7 @@ impl Span {
             .zip(&history)
             .map(|(model_start, h)| if h.is_empty() { start } else { *model_start })
             .collect();
-        check_range(start, end, context)?;
+        check_range(start, end, requested_start.is_none(), context)?;
         Ok(Self {
             models,
             history,
@@ -124,11 +132,17 @@ impl Span {
 }
 
 /// The range's order, size and end.
-fn check_range(start: Date, end: Date, context: &PlanContext) -> Result<(), PlanError> {
+fn check_range(
+    start: Date,
+    end: Date,
+    resume_mode: bool,
+    context: &PlanContext,
+) -> Result<(), PlanError> {
     if start > end {
         return Err(PlanError::StartAfterEnd {
             start: start.to_string(),
             end: end.to_string(),
+            resume_mode,
         });
     }
     let days = end.days_since(start) + 1;
@@ -392,6 +406,13 @@ fn supersede(
 }
 
 /// The error for a plan in which nothing runs.
+impl Plan {
+    /// The refusal of a plan where every model-day is skipped; `None` when something runs.
+    pub fn nothing_to_run(&self) -> Option<PlanError> {
+        (self.totals.run == 0).then(|| nothing_to_run(&self.grid, &self.dates, &self.totals))
+    }
+}
+
 fn nothing_to_run(grid: &[ModelRow], dates: &[PlannedDate], totals: &PlanTotals) -> PlanError {
     let only_completed = totals.already_completed > 0 && totals.before_history == 0;
     if only_completed {

@@ -557,13 +557,27 @@ fn nothing_to_run_is_explained_in_a_sentence() {
     );
     assert_eq!(
         done.explanation(),
-        "Nothing to run: all 2 model-days already completed."
+        "All 2 model-days are already completed."
     );
     let weekend = plan(&request(Some("2025-10-04"), "2025-10-06", &["m"]), &ctx).unwrap_err();
     assert_eq!(
         weekend.explanation(),
-        "Nothing to run: all 3 model-days would be skipped (1 already completed, 2 on a weekend)."
+        "All 3 model-days would be skipped: 1 already completed, 2 on a weekend."
     );
     let bad = plan(&request(Some("2025-10-07"), "2025-10-06", &["m"]), &ctx).unwrap_err();
-    assert_eq!(bad.explanation(), bad.to_string());
+    assert_eq!(
+        bad.explanation(),
+        "The start date (2025-10-07) is after the end date (2025-10-06)."
+    );
+    // In resume mode the start is no date the user gave: it is not quoted.
+    let up_to_date = plan(&request(None, "2025-10-07", &["m"]), &ctx).unwrap_err();
+    assert_eq!(
+        up_to_date.explanation(),
+        "Every chosen model has already run up to 2025-10-07: there is nothing to resume."
+    );
+    // A preview keeps the plan of a job that would be refused, with the refusal.
+    let preview = plan_preview(&request(Some("2025-10-04"), "2025-10-06", &["m"]), &ctx).unwrap();
+    assert_eq!(preview.totals.run, 0);
+    assert_eq!(preview.grid[0].cells.len(), 3);
+    assert_eq!(preview.nothing_to_run(), Some(weekend));
 }

@@ -82,6 +82,7 @@ impl Browser {
             "--disable-component-update",
             "--disable-sync",
             "--window-size=1400,1000",
+            "--lang=en-US",
         ];
         let mut all: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
         all.push(format!("--user-data-dir={}", profile.path().display()));
@@ -160,6 +161,69 @@ impl Browser {
             )
             .await
             .expect("set value");
+    }
+
+    /// Types `keys` into the element at `css` as a person would: focus, then key presses.
+    pub async fn type_into(&self, css: &str, keys: &str) {
+        self.wait_for(css)
+            .await
+            .send_keys(keys)
+            .await
+            .unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
+    }
+
+    /// Presses keys on whatever has the focus.
+    pub async fn press(&self, keys: &str) {
+        self.client
+            .active_element()
+            .await
+            .expect("a focused element")
+            .send_keys(keys)
+            .await
+            .expect("key press");
+    }
+
+    /// Clicks the element at `css` (found again if the page re-rendered it meanwhile).
+    pub async fn click(&self, css: &str) {
+        let mut last = String::new();
+        for _ in 0..5 {
+            match self.wait_for(css).await.click().await {
+                Ok(()) => return,
+                Err(e) => last = e.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("cannot click {css}: {last}");
+    }
+
+    /// The `id` of the focused element.
+    pub async fn focused_id(&self) -> String {
+        self.eval("return document.activeElement ? document.activeElement.id : ''")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Resizes the window (CSS pixels of the whole window).
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("resize");
+    }
+
+    /// Asserts that nothing scrolls sideways: the document is no wider than the window (tables
+    /// scroll inside their own containers).
+    pub async fn assert_no_sideways_scroll(&self, page: &str) {
+        let widths = self
+            .eval("return [document.documentElement.scrollWidth, window.innerWidth]")
+            .await;
+        let (scroll, inner) = (widths[0].as_u64().unwrap(), widths[1].as_u64().unwrap());
+        if scroll > inner {
+            self.screenshot(&format!("{page}-too-wide")).await;
+            panic!("{page}: the page is {scroll} px wide in a {inner} px window");
+        }
     }
 
     /// Runs JavaScript and returns its value.

@@ -126,8 +126,15 @@ async fn trigger_run_and_read_everything_back() {
         assert_eq!(item["daily_portfolio_values"].as_array().unwrap().len(), 5);
         assert_eq!(item["period_metrics"]["trading_days"], 5);
         assert_eq!(item["period_metrics"]["calendar_days"], 8);
-        assert_eq!(item["baseline"]["symbol"], "QQQ");
     }
+    assert_eq!(range["baseline"]["symbol"], "QQQ");
+    assert_eq!(
+        range["baseline"]["daily_portfolio_values"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
 
     // Reasoning sessions.
     let (status, reasoning) = server

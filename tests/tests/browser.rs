@@ -1,15 +1,17 @@
-//! The web UI in headless Chromium against the real server binary on real prices: plan with a
-//! weekend and a holiday, the grid's reasons, warnings equal to the server's preview, submit,
-//! watch the job complete, compare results. Screenshots of every page are saved.
+//! The web UI in headless Chromium against the real server binary (the UI embedded in it) on
+//! real prices: plan with a weekend and a holiday typed on the keyboard, the grid's reasons,
+//! submit, watch the job complete, compare results, read a day. Screenshots of every page are
+//! saved at desktop and phone width.
 
-use ai_trader_e2e::browser::{Browser, ui_dir};
+use ai_trader_e2e::browser::Browser;
 use std::time::Duration;
 
 use ai_trader_e2e::{Options, Workspace, eventually};
 use serde_json::{Value, json};
 
+/// The plain binary: it serves the UI it embeds.
 fn ui_options() -> Options {
-    Options::dev().with("AI_TRADER_UI_DIR", ui_dir().to_str().unwrap())
+    Options::dev()
 }
 
 /// A DEV server with the real prices and the UI, and a browser on its plan page.
@@ -27,11 +29,16 @@ async fn plan_page() -> (Workspace, ai_trader_e2e::Server, Browser) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plan_submit_watch_and_compare() {
     let (_workspace, server, browser) = plan_page().await;
-    browser.set_value("#start", "2025-07-01").await;
-    browser.set_value("#end", "2025-07-08").await;
+    // Typed as a person types a date (en-US: month, day, year), never set from script.
+    browser.type_into("#start", "07012025").await;
+    browser.type_into("#end", "07082025").await;
     browser
         .wait_for("tr[data-model=\"mock-trader\"] td[data-date=\"2025-07-08\"]")
         .await;
+    let start_value = browser
+        .eval("return document.querySelector('#start').value")
+        .await;
+    assert_eq!(start_value, json!("2025-07-01"));
     // The grid: reasons by status, letter and title.
     let cell = |date: &str| format!("tr[data-model=\"mock-trader\"] td[data-date=\"{date}\"]");
     let holiday = browser.wait_for(&cell("2025-07-04")).await;
@@ -59,23 +66,34 @@ async fn plan_submit_watch_and_compare() {
             .as_deref(),
         Some("run")
     );
-    // The warnings are exactly the server's.
+    // People read sentences from the plan's data; the API keeps the reference's lists.
+    let notes = browser.wait_text("#notes", |t| !t.is_empty()).await;
+    assert!(
+        notes.contains(
+            "The market is closed on 2 weekend days and 1 market holiday (Independence Day)"
+        ),
+        "{notes}"
+    );
+    assert!(!notes.contains('['), "{notes}");
     let (_, preview) = server
         .post(
             "/simulate/preview",
             &json!({"start_date": "2025-07-01", "end_date": "2025-07-08"}),
         )
         .await;
-    let shown = browser
-        .eval(
-            "return Array.from(document.querySelectorAll('#warnings li')).map(e => e.textContent)",
-        )
+    assert!(
+        preview["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("['2025-07-05', '2025-07-06']")
+    );
+    browser
+        .wait_text("#totals", |t| t.starts_with("15 model-days run"))
         .await;
-    assert_eq!(shown, preview["warnings"]);
     browser.screenshot("plan").await;
 
     // Submit and watch the job.
-    browser.wait_for("#submit").await.click().await.unwrap();
+    browser.click("#submit").await;
     browser.wait_text("#job-status", |t| t == "completed").await;
     let url = browser.client.current_url().await.unwrap();
     let job_id = url.path().trim_start_matches("/jobs/").to_owned();
@@ -85,17 +103,36 @@ async fn plan_submit_watch_and_compare() {
         .eval("return document.querySelectorAll('td.cell.done').length")
         .await;
     assert_eq!(done, json!(status["progress"]["completed"]));
+    // Finished is obvious; skipped days count as done.
+    browser
+        .wait_text("#job-ended", |t| t.contains("has ended: completed"))
+        .await;
+    browser
+        .wait_text("#counts", |t| {
+            t.starts_with("24 of 24 model-days done: 15 completed · 9 skipped")
+        })
+        .await;
     browser.screenshot("job").await;
+    // A completed cell opens its day.
+    browser
+        .click("tr[data-model=\"mock-trader\"] td[data-date=\"2025-07-07\"] a.cell-link")
+        .await;
+    browser
+        .wait_text("h1", |t| t == "mock-trader on 2025-07-07")
+        .await;
+    browser.click("#to-job").await;
+    browser.wait_text("#job-status", |t| t == "completed").await;
 
     // The jobs list links to it.
-    browser.goto(&format!("{}/jobs", server.url)).await;
+    nav(&browser, "Jobs").await;
     browser
         .wait_for(&format!("a[href=\"/jobs/{job_id}\"]"))
         .await;
     browser.screenshot("jobs").await;
 
-    // Results: a leaderboard row per model and a chart line per model plus the baseline.
-    browser.goto(&format!("{}/compare", server.url)).await;
+    // Results: a leaderboard row per model and the one baseline; a chart line per model plus
+    // the baseline.
+    nav(&browser, "Results").await;
     browser
         .wait_for("#leaderboard tr[data-model=\"mock-trader\"]")
         .await;
@@ -103,18 +140,17 @@ async fn plan_submit_watch_and_compare() {
         .eval("return document.querySelectorAll('.chart g.series').length")
         .await;
     assert_eq!(series, json!(4), "three models and the baseline");
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.query(), Some("from=2025-07-01&to=2025-07-08"));
     browser
         .wait_for("#pnl tr[data-model=\"mock-trader\"] a.day-link")
         .await;
     browser.screenshot("results").await;
 
-    // A model-day: trades and the conversation, tool calls and results apart.
+    // A model-day: summary, trades and the conversation, tool calls and results apart.
     browser
-        .wait_for("#pnl tr[data-model=\"mock-trader\"] a.day-link")
-        .await
-        .click()
-        .await
-        .unwrap();
+        .click("#pnl tr[data-model=\"mock-trader\"] a.day-link")
+        .await;
     browser.wait_for("#conversation .message.tool").await;
     let trades = browser
         .eval("return document.querySelectorAll('#trades tbody tr').length")
@@ -126,7 +162,7 @@ async fn plan_submit_watch_and_compare() {
     assert!(calls.as_u64().unwrap() >= 2, "{calls}");
     browser.screenshot("day").await;
 
-    browser.goto(&format!("{}/settings", server.url)).await;
+    nav(&browser, "Settings").await;
     browser
         .wait_text("#connection", |t| t.starts_with("Connected to"))
         .await;
@@ -135,22 +171,38 @@ async fn plan_submit_watch_and_compare() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn errors_show_inline_and_disable_submit() {
+async fn errors_are_sentences_and_disable_submit() {
     let (_workspace, _server, browser) = plan_page().await;
     browser.set_value("#start", "2025-06-01").await;
     browser.set_value("#end", "2025-10-01").await;
-    let error = browser
-        .wait_text("#plan-error", |t| t.starts_with("Date range too large"))
+    browser
+        .wait_text("#plan-error", |t| {
+            t == "The range spans 123 days; the server allows at most 30 (its MAX_SIMULATION_DAYS)."
+        })
         .await;
-    assert!(error.contains("(max: 30)"), "{error}");
     let disabled: Value = browser
         .eval("return document.querySelector('#submit').disabled")
         .await;
     assert_eq!(disabled, json!(true));
+    // End before start: said so, with no claim that the server is unreachable.
+    browser.set_value("#start", "2025-07-08").await;
+    browser.set_value("#end", "2025-07-01").await;
+    browser
+        .wait_text("#plan-error", |t| {
+            t == "The start date (2025-07-08) is after the end date (2025-07-01)."
+        })
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let offline = browser
+        .eval("return document.querySelector('#calendar-only') !== null")
+        .await;
+    assert_eq!(offline, json!(false), "the server is reachable");
     browser.set_value("#start", "2099-01-01").await;
     browser.set_value("#end", "2099-01-02").await;
     browser
-        .wait_text("#plan-error", |t| t.contains("cannot be in the future"))
+        .wait_text("#plan-error", |t| {
+            t.starts_with("The end date (2099-01-02) is after today")
+        })
         .await;
     browser.screenshot("plan-error").await;
     browser.close().await;
@@ -290,8 +342,7 @@ async fn ui_performance_figures() {
         env: vec![("DEPLOYMENT_MODE".into(), "DEV".into())],
         config: Some(config),
     }
-    .with("MAX_SIMULATION_DAYS", "400")
-    .with("AI_TRADER_UI_DIR", ui_dir().to_str().unwrap());
+    .with("MAX_SIMULATION_DAYS", "400");
     let server = workspace.start(&options);
     let browser = Browser::start().await;
     browser.goto(&format!("{}/", server.url)).await;
@@ -355,6 +406,13 @@ async fn submit_and_compare(browser: &Browser, server: &ai_trader_e2e::Server) {
     let mut shown = dom_grid(browser).await;
     assert!(!shown.is_empty());
     browser.wait_for("#submit").await.click().await.unwrap();
+    // A job that replaces results asks first.
+    let asks = browser
+        .eval("return document.querySelector('#supersede') !== null")
+        .await;
+    if asks == json!(true) {
+        browser.click("#confirm-replace").await;
+    }
     browser.wait_text("#job-status", |t| t == "completed").await;
     let url = browser.client.current_url().await.unwrap();
     let job_id = url.path().trim_start_matches("/jobs/").to_owned();
@@ -395,10 +453,11 @@ async fn the_grid_in_the_page_is_the_job_the_server_creates() {
         let browser = &browser;
         let url = server.url.clone();
         async move {
-            browser.goto(&format!("{url}/")).await;
+            // A shared link: the form comes from the URL (every enabled model ticked).
+            browser
+                .goto(&format!("{url}/?start={start}&end={end}"))
+                .await;
             browser.wait_for("input[data-model=\"mock-trader\"]").await;
-            browser.set_value("#start", start).await;
-            browser.set_value("#end", end).await;
         }
     };
     let grid_until = |end: &'static str| {
@@ -425,18 +484,22 @@ async fn the_grid_in_the_page_is_the_job_the_server_creates() {
             .unwrap();
     }
     browser
-        .wait_text("#totals", |t| t.contains("completed 2"))
+        .wait_text("#notes", |t| {
+            t.contains("2 model-days are already completed and skipped.")
+        })
         .await;
     submit_and_compare(&browser, &server).await;
-    // Before the history, with replace_existing: re-runs.
+    // Before the history, with replace_existing: re-runs, once confirmed.
     plan("2025-07-02", "2025-07-03").await;
     browser
-        .wait_text("#plan-error", |t| t.contains("already completed"))
+        .wait_text("#nothing-to-run", |t| {
+            t == "All 6 model-days are already completed. Tick “Re-run completed days” to run them again."
+        })
         .await;
     browser.wait_for("#replace").await.click().await.unwrap();
     grid_until("2025-07-03").await;
     browser
-        .wait_text("#totals", |t| t.starts_with("6 run"))
+        .wait_text("#totals", |t| t.starts_with("6 model-days run"))
         .await;
     submit_and_compare(&browser, &server).await;
     browser.close().await;

@@ -62,7 +62,7 @@ fn run_executes_a_job_in_the_foreground_and_prints_results() {
     );
     assert_eq!(code, 1);
     assert!(
-        err.contains("Invalid date format: 2025-10-7. Expected YYYY-MM-DD (field end_date)"),
+        err.contains("The end date (2025-10-7) is not a date of the form YYYY-MM-DD."),
         "{err}"
     );
 }
@@ -182,7 +182,8 @@ fn refusals_are_sentences() {
     let (code, _, err) = run("2025-10-01", "2025-10-7");
     assert_eq!(code, 1);
     assert_eq!(
-        err.matches("Invalid date format: 2025-10-7").count(),
+        err.matches("(2025-10-7) is not a date of the form YYYY-MM-DD")
+            .count(),
         1,
         "{err}"
     );

@@ -96,11 +96,23 @@ async fn october_2025_recomputes_from_trades_and_closes() {
         (bh["period_metrics"]["period_return_pct"].as_f64().unwrap() - expected_return).abs()
             < 0.006
     );
-    // It is its own baseline.
-    assert_eq!(
-        bh["baseline"]["period_metrics"]["period_return_pct"],
-        bh["period_metrics"]["period_return_pct"]
+    // One baseline for the range, for every model: QQQ held from the close before the range
+    // (2025-09-30) to each close, as the models' returns are measured from the previous close.
+    let baseline = &range["baseline"];
+    assert_eq!(baseline["symbol"], "QQQ");
+    let qqq_ratio = close("QQQ", "2025-10-30") / close("QQQ", "2025-09-30");
+    let baseline_return = baseline["period_metrics"]["period_return_pct"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        (baseline_return - (qqq_ratio - 1.0) * 100.0).abs() < 0.006,
+        "{baseline}"
     );
+    assert_eq!(
+        baseline["daily_portfolio_values"].as_array().unwrap().len(),
+        22
+    );
+    assert!(ranges.values().all(|r| r.get("baseline").is_none()));
 
     // Every model-day: cash and holdings follow the trades, value = cash + shares × close.
     for model in ["mock-trader", "buy-and-hold-qqq", "equal-weight"] {

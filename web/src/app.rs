@@ -32,7 +32,11 @@ fn Badge() -> impl IntoView {
         Some(Some(h)) => {
             let mode = h.deployment.deployment_mode.as_str();
             let synthetic = h.synthetic_market_data.then_some(view! { <span class="badge muted" title="The demo market is generated, not real">"synthetic data"</span> });
-            view! { <span class="badge online" title=format!("Server {} — database {}", h.version, h.database)>{mode}</span> {synthetic} }.into_any()
+            let mut title = format!("Server {} — database {}", h.version, h.database);
+            if h.deployment.preserve_dev_data == Some(false) {
+                title.push_str(". DEV mode: the database is reset each time the server starts; set PRESERVE_DEV_DATA=true to keep it.");
+            }
+            view! { <span class="badge online" id="mode-badge" title=title>{mode}</span> {synthetic} }.into_any()
         }
     }
     }
@@ -64,13 +68,13 @@ pub fn App() -> impl IntoView {
         <Router base=base_path()>
             <header class="top">
                 <span class="brand">"AI-Trader"</span>
-                <nav>
+                <nav aria-label="Pages">
                     <A href=href("/")>"Plan"</A>
                     <A href=href("/jobs")>"Jobs"</A>
                     <A href=href("/compare")>"Results"</A>
                     <A href=href("/settings")>"Settings"</A>
                 </nav>
-                <Badge/>
+                <span class="badges"><Badge/></span>
             </header>
             <main>
                 <Routes fallback=|| view! { <p class="empty">"Page not found."</p> }>

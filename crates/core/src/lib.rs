@@ -18,7 +18,7 @@ pub mod planner;
 pub mod universe;
 
 pub use date::Date;
-pub use job::{DetailStatus, JobStatus, Progress};
+pub use job::{Breakdown, DetailStatus, JobStatus, Progress};
 pub use market::MarketAvailability;
 pub use planner::{Plan, PlanContext, PlanError, PlanRequest, SkipReason, plan, plan_preview};
 

@@ -1,8 +1,15 @@
 //! The models × dates grid of a plan or a job: each cell shows its outcome by colour and by a
-//! letter (never colour alone), with the full reason on hover and focus.
+//! letter (never colour alone), with the full reason on hover and focus. The grid is one Tab
+//! stop: arrow keys, Home and End move inside it (a roving tabindex), Enter opens a cell's day.
 
 use ai_trader_core::Date;
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use wasm_bindgen::JsCast;
+
+use crate::format;
 
 /// One cell.
 #[derive(Clone, Debug, PartialEq)]
@@ -13,6 +20,19 @@ pub struct Cell {
     pub letter: char,
     /// The full reason.
     pub title: String,
+    /// The day page of a model-day that ran.
+    pub href: Option<String>,
+}
+
+/// One model's row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The model.
+    pub model: String,
+    /// A note beside the model (its resume start).
+    pub note: Option<String>,
+    /// One cell per date.
+    pub cells: Vec<Cell>,
 }
 
 /// What the grid shows.
@@ -22,29 +42,94 @@ pub struct GridData {
     pub dates: Vec<Date>,
     /// Per date, a label for closed days (weekend, holiday name).
     pub date_notes: Vec<Option<String>>,
-    /// Rows: model and its cells (one per date).
-    pub rows: Vec<(String, Vec<Cell>)>,
+    /// Rows, top to bottom.
+    pub rows: Vec<Row>,
 }
 
 fn weekday_letter(date: Date) -> &'static str {
     ["M", "T", "W", "T", "F", "S", "S"][date.weekday().num_days_from_monday() as usize]
 }
 
+/// The months of `dates` with how many columns each spans.
+fn month_spans(dates: &[Date]) -> Vec<(String, usize)> {
+    let mut spans: Vec<(String, usize)> = Vec::new();
+    for date in dates {
+        let label = format::month(*date);
+        match spans.last_mut() {
+            Some((last, n)) if *last == label => *n += 1,
+            _ => spans.push((label, 1)),
+        }
+    }
+    spans
+}
+
+fn cell_id(row: usize, col: usize) -> String {
+    format!("cell-{row}-{col}")
+}
+
+fn focus(id: &str) {
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
 /// The grid, with the focused or hovered cell's full reason spelled out below it.
 #[component]
 pub fn Grid(data: Signal<GridData>) -> impl IntoView {
     let detail = RwSignal::new(None::<String>);
+    // The cell that holds the grid's one Tab stop.
+    let active = RwSignal::new((0usize, 0usize));
+    let navigate = use_navigate();
+    let on_key = move |ev: KeyboardEvent| {
+        let (rows, cols) = data.with_untracked(|d| (d.rows.len(), d.dates.len()));
+        if rows == 0 || cols == 0 {
+            return;
+        }
+        let (r, c) = active.get_untracked();
+        let (r, c) = (r.min(rows - 1), c.min(cols - 1));
+        let next = match ev.key().as_str() {
+            "ArrowRight" => (r, (c + 1).min(cols - 1)),
+            "ArrowLeft" => (r, c.saturating_sub(1)),
+            "ArrowDown" => ((r + 1).min(rows - 1), c),
+            "ArrowUp" => (r.saturating_sub(1), c),
+            "Home" => (r, 0),
+            "End" => (r, cols - 1),
+            "Enter" => {
+                let href = data.with_untracked(|d| d.rows[r].cells[c].href.clone());
+                if let Some(href) = href {
+                    navigate(&href, Default::default());
+                }
+                return;
+            }
+            _ => return,
+        };
+        ev.prevent_default();
+        active.set(next);
+        focus(&cell_id(next.0, next.1));
+    };
     let table = move || {
         let data = data.get();
+        let last = (
+            data.rows.len().saturating_sub(1),
+            data.dates.len().saturating_sub(1),
+        );
+        let months = month_spans(&data.dates)
+            .into_iter()
+            .map(|(label, span)| view! { <th class="month" colspan=span.to_string()>{label}</th> })
+            .collect_view();
         let header = data
             .dates
             .iter()
             .zip(&data.date_notes)
             .map(|(d, note)| {
-                let title = note.clone().unwrap_or_else(|| d.to_string());
+                let title = note.clone().unwrap_or_else(|| format::day(*d));
                 let closed = note.is_some();
                 view! {
-                    <th class="date" class:closed=closed title=title data-date=d.to_string()>
+                    <th class="date" class:closed=closed title=title data-date=d.to_string() scope="col">
                         <span class="dow">{weekday_letter(*d)}</span>
                         <span class="dom">{d.day()}</span>
                     </th>
@@ -54,31 +139,49 @@ pub fn Grid(data: Signal<GridData>) -> impl IntoView {
         let rows = data
             .rows
             .into_iter()
-            .map(|(model, cells)| {
-                let cells = cells
+            .enumerate()
+            .map(|(r, row)| {
+                let model = row.model.clone();
+                let cells = row
+                    .cells
                     .into_iter()
                     .zip(data.dates.iter())
-                    .map(|(cell, date)| {
-                        let text = format!("{model} · {date}: {}", cell.title);
-                        let (on_focus, on_hover) = (text.clone(), text);
+                    .enumerate()
+                    .map(|(c, (cell, date))| {
+                        let text = format!("{model}, {}: {}", format::day(*date), cell.title);
+                        let (on_focus, on_hover) = (text.clone(), text.clone());
+                        let tabindex = move || {
+                            let (ar, ac) = active.get();
+                            if (ar.min(last.0), ac.min(last.1)) == (r, c) { "0" } else { "-1" }
+                        };
+                        let letter = cell.letter.to_string();
+                        let content = match cell.href {
+                            Some(href) => view! { <A href=href attr:tabindex="-1" attr:class="cell-link">{letter}</A> }.into_any(),
+                            None => letter.into_any(),
+                        };
                         view! {
-                            <td class=format!("cell {}", cell.class) title=cell.title.clone() tabindex="0"
-                                data-date=date.to_string() data-status=cell.class aria-label=cell.title
-                                on:focus=move |_| detail.set(Some(on_focus.clone()))
+                            <td class=format!("cell {}", cell.class) title=cell.title.clone() tabindex=tabindex
+                                id=cell_id(r, c) role="gridcell"
+                                data-date=date.to_string() data-status=cell.class aria-label=text
+                                on:focus=move |_| { active.set((r, c)); detail.set(Some(on_focus.clone())) }
                                 on:mouseenter=move |_| detail.set(Some(on_hover.clone()))>
-                                {cell.letter.to_string()}
+                                {content}
                             </td>
                         }
                     })
                     .collect_view();
-                let label = model.clone();
-                view! { <tr data-model=model><th class="model">{label}</th>{cells}</tr> }
+                let note = row.note.map(|n| view! { <span class="row-note">{n}</span> });
+                let name = row.model.clone();
+                view! { <tr data-model=row.model role="row"><th class="model" scope="row">{name}{note}</th>{cells}</tr> }
             })
             .collect_view();
         view! {
             <div class="grid-scroll">
-                <table class="grid">
-                    <thead><tr><th class="model"></th>{header}</tr></thead>
+                <table class="grid" role="grid" aria-label="Model-days: models by dates" on:keydown=on_key.clone()>
+                    <thead>
+                        <tr class="months"><th class="model"></th>{months}</tr>
+                        <tr><th class="model"></th>{header}</tr>
+                    </thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
@@ -87,7 +190,7 @@ pub fn Grid(data: Signal<GridData>) -> impl IntoView {
     view! {
         {table}
         <p class="cell-detail" id="cell-detail" aria-live="polite">
-            {move || detail.get().unwrap_or_else(|| "Hover or focus a cell to see why it runs or is skipped.".to_owned())}
+            {move || detail.get().unwrap_or_else(|| "Hover a cell, or Tab into the grid and use the arrow keys, to see why it runs or is skipped.".to_owned())}
         </p>
     }
 }

@@ -1,5 +1,7 @@
 //! Pieces the pages share.
 
+mod error;
 mod grid;
 
-pub use grid::{Cell, Grid, GridData};
+pub use error::ErrorText;
+pub use grid::{Cell, Grid, GridData, Row};

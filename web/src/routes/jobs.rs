@@ -5,23 +5,22 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
-use crate::api::{self, Abort};
+use crate::api::{self, Abort, ApiError};
+use crate::components::ErrorText;
 
 /// The jobs page.
 #[component]
 pub fn JobsPage() -> impl IntoView {
     let abort = Abort::for_page();
-    let jobs = RwSignal::new(None::<Result<JobsResponse, String>>);
+    let jobs = RwSignal::new(None::<Result<JobsResponse, ApiError>>);
     spawn_local(async move {
         jobs.set(Some(
-            api::get::<JobsResponse>("/simulate/jobs?limit=50", abort)
-                .await
-                .map_err(|e| e.0),
+            api::get::<JobsResponse>("/simulate/jobs?limit=50", abort).await,
         ));
     });
     move || match jobs.get() {
         None => view! { <p class="empty">"Loading…"</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="error">{e}</p> }.into_any(),
+        Some(Err(e)) => view! { <ErrorText error=e/> }.into_any(),
         Some(Ok(list)) if list.jobs.is_empty() => {
             view! { <p class="empty">"No jobs yet. Plan one."</p> }.into_any()
         }
@@ -45,10 +44,10 @@ pub fn JobsPage() -> impl IntoView {
             view! {
                 <section class="page jobs">
                     <h1>"Jobs"</h1>
-                    <table class="list" id="jobs">
+                    <div class="grid-scroll"><table class="list" id="jobs">
                         <thead><tr><th>"Job"</th><th>"Status"</th><th>"Models"</th><th>"Range"</th><th>"Created (UTC)"</th><th>"Duration"</th></tr></thead>
                         <tbody>{rows}</tbody>
-                    </table>
+                    </table></div>
                 </section>
             }
             .into_any()

@@ -149,14 +149,17 @@ pub struct DayResult {
     pub reasoning: Option<Reasoning>,
 }
 
-/// The buy-and-hold comparison of a range result.
+/// The buy-and-hold comparison of a range query: one for all models (see
+/// [`crate::metrics::buy_and_hold`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct BaselineResult {
     /// The symbol held (QQQ by default).
     pub symbol: String,
-    /// Its value on the model's days.
+    /// Its value on every day any model has in the range, from the configured initial cash.
     pub daily_portfolio_values: Vec<DailyValue>,
+    /// How it is computed, in a sentence.
+    pub convention: String,
     /// Its metrics.
     pub period_metrics: PeriodMetrics,
 }
@@ -175,8 +178,6 @@ pub struct ModelRangeResult {
     pub daily_portfolio_values: Vec<DailyValue>,
     /// Metrics over the range.
     pub period_metrics: PeriodMetrics,
-    /// Buy-and-hold of the benchmark over the same days; `null` without benchmark data.
-    pub baseline: Option<BaselineResult>,
 }
 
 /// A result item: a day (single-date query) or a model's range.
@@ -198,4 +199,8 @@ pub struct ResultsResponse {
     pub count: u32,
     /// Day or range items.
     pub results: Vec<ResultItem>,
+    /// For a range: buy-and-hold of the benchmark over the range, one for every model
+    /// (absent for a single day, and without benchmark prices).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineResult>,
 }

@@ -131,9 +131,10 @@ fn results_single_day_and_range() {
         "model": "gpt-5", "start_date": "2024-01-16", "end_date": "2024-01-17",
         "daily_portfolio_values": [{"date": "2024-01-16", "portfolio_value": 10100.0}, {"date": "2024-01-17", "portfolio_value": 10250.0}],
         "period_metrics": &metrics,
-        "baseline": {"symbol": "QQQ", "daily_portfolio_values": [{"date": "2024-01-16", "portfolio_value": 10050.0}], "period_metrics": metrics}
     });
-    let response: ResultsResponse = round_trip(json!({"count": 2, "results": [day, range]}));
+    let baseline = json!({"symbol": "QQQ", "daily_portfolio_values": [{"date": "2024-01-16", "portfolio_value": 10050.0}], "period_metrics": metrics, "convention": "held"});
+    let response: ResultsResponse =
+        round_trip(json!({"count": 2, "results": [day, range], "baseline": baseline}));
     assert!(
         matches!(&response.results[0], ResultItem::Day(d) if matches!(d.reasoning, Some(Reasoning::Summary(_))))
     );

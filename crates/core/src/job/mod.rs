@@ -7,7 +7,7 @@
 mod progress;
 mod status;
 
-pub use progress::{Progress, final_status};
+pub use progress::{Breakdown, Progress, final_status};
 pub use status::{DetailStatus, JobStatus, TransitionError};
 
 #[cfg(test)]

@@ -287,3 +287,29 @@ fn wire_names_round_trip() {
         r#"{"total_model_days":6,"completed":1,"failed":1,"pending":1,"running":1,"skipped":2}"#
     );
 }
+
+#[test]
+fn a_breakdown_counts_cancelled_days_apart_and_done_as_done() {
+    use crate::SkipReason;
+    let b = Breakdown::count([
+        (DetailStatus::Completed, None),
+        (DetailStatus::Skipped, Some(SkipReason::Weekend)),
+        (DetailStatus::Skipped, Some(SkipReason::Cancelled)),
+        (DetailStatus::Failed, None),
+        (DetailStatus::Pending, None),
+        (DetailStatus::Running, None),
+    ]);
+    assert_eq!(
+        (
+            b.total,
+            b.completed,
+            b.skipped,
+            b.cancelled,
+            b.failed,
+            b.pending,
+            b.running
+        ),
+        (6, 1, 1, 1, 1, 1, 1)
+    );
+    assert_eq!(b.done(), 4);
+}

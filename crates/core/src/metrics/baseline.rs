@@ -1,33 +1,33 @@
-//! The buy-and-hold baseline a model is compared with (QQQ when the data has it).
+//! The buy-and-hold baseline models are compared with (QQQ when the data has it): one per
+//! result range, the same for every model.
 
 use super::DailyValue;
 use crate::Date;
-use crate::ledger::{DayBook, Fees, Position};
 
-/// Buys as many whole shares as `initial_cash` affords at the first day's open and holds them:
-/// one ending value per day of `days` (`(date, open, close)`, ascending).
-pub fn buy_and_hold(initial_cash: f64, days: &[(Date, f64, f64)]) -> Vec<DailyValue> {
-    let Some((first_date, first_open, _)) = days.first() else {
+/// The benchmark held through a range, as a model's returns are measured: from the value at
+/// the close before the range's first day (`previous_close`) to each day's close. Without a
+/// previous close (the range starts with the data) it is bought at the first day's open.
+/// Holdings are fractional and free of fees, so the baseline's return is the benchmark's own,
+/// whatever `starting_value`. `days` are `(date, open, close)`, ascending.
+pub fn buy_and_hold(
+    starting_value: f64,
+    previous_close: Option<f64>,
+    days: &[(Date, f64, f64)],
+) -> Vec<DailyValue> {
+    let entry = previous_close
+        .filter(|p| *p > 0.0)
+        .or_else(|| days.first().map(|(_, open, _)| *open).filter(|p| *p > 0.0));
+    let Some(entry) = entry else {
         return Vec::new();
     };
-    let mut book = DayBook::new(
-        *first_date,
-        Position::all_cash(initial_cash),
-        Fees::default(),
-    );
-    if *first_open > 0.0 {
-        let shares = (initial_cash / first_open).floor();
-        if shares >= 1.0 {
-            // Affordable by construction; a refusal would leave all cash, which is still honest.
-            let _ = book.buy("BASELINE", shares as u64, Some(*first_open));
-        }
-    }
-    let position = book.into_position();
-    let shares = position.shares("BASELINE") as f64;
+    let units = starting_value / entry;
     days.iter()
         .map(|(date, _, close)| DailyValue {
             date: *date,
-            portfolio_value: position.cash + shares * close,
+            portfolio_value: units * close,
         })
         .collect()
 }
+
+/// Why the baseline looks as it does, for a tooltip.
+pub const BUY_AND_HOLD_CONVENTION: &str = "Held from the close before the range's first day (bought at its open when the data starts there) to each day's close, fractional shares, no fees: the models' returns are measured the same way, from their value at the previous close.";

@@ -13,7 +13,7 @@ mod trading;
 
 use serde::{Deserialize, Serialize};
 
-pub use baseline::buy_and_hold;
+pub use baseline::{BUY_AND_HOLD_CONVENTION, buy_and_hold};
 pub use drawdown::{Drawdown, max_drawdown};
 pub use returns::{annualized_return_pct, daily_returns, period_return_pct};
 pub use risk::{daily_volatility, sharpe_ratio, sortino_ratio};
@@ -58,6 +58,21 @@ pub struct MetricsInput {
 }
 
 /// Metrics of one model over a period. The first six fields are the reference's
+/// Below this many trading days an annualised return is noise (five days at +3 % make
+/// +300 % a year): people are not shown one.
+pub const MIN_TRADING_DAYS_TO_ANNUALISE: u32 = 20;
+
+impl PeriodMetrics {
+    /// The annualised return when the period is long enough to mean something.
+    pub fn meaningful_annualized_return_pct(&self) -> Option<f64> {
+        if self.trading_days >= MIN_TRADING_DAYS_TO_ANNUALISE {
+            self.annualized_return_pct
+        } else {
+            None
+        }
+    }
+}
+
 /// `period_metrics`, with its formulas.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

@@ -204,17 +204,20 @@ fn buy_and_hold_qqq_return_is_the_ratio_of_closes() {
         .filter(|(date, _, _)| *date >= d("2025-10-01"))
         .collect();
     days.sort_by_key(|x| x.0);
-    let series = buy_and_hold(10_000.0, &days);
-    assert_eq!(series.len(), days.len());
-    let shares = (10_000.0 / days[0].1).floor();
-    let cash = 10_000.0 - shares * days[0].1;
-    for (value, (_, _, close)) in series.iter().zip(&days) {
-        assert!((value.portfolio_value - (cash + shares * close)).abs() < 1e-6);
+    let (before, range) = days.split_at(1);
+    let previous_close = before[0].2;
+    let series = buy_and_hold(10_000.0, Some(previous_close), range);
+    assert_eq!(series.len(), range.len());
+    for (value, (_, _, close)) in series.iter().zip(range) {
+        assert!((value.portfolio_value / 10_000.0 - close / previous_close).abs() < 1e-12);
     }
-    // Held shares move with the closes: the invested part's return is the ratio of closes.
-    let last = series.last().unwrap().portfolio_value;
-    let first = series[0].portfolio_value;
-    let close_ratio = days.last().unwrap().2 / days[0].2;
-    assert!(((last - cash) / (first - cash) - close_ratio).abs() < 1e-12);
-    assert!(buy_and_hold(10_000.0, &[]).is_empty());
+    // The same index whatever the amount: one baseline for every model.
+    let other = buy_and_hold(12_345.0, Some(previous_close), range);
+    assert!(
+        (other[3].portfolio_value / 12_345.0 - series[3].portfolio_value / 10_000.0).abs() < 1e-12
+    );
+    // Without a close before the range, bought at the first open.
+    let opened = buy_and_hold(10_000.0, None, range);
+    assert!((opened[0].portfolio_value - 10_000.0 * range[0].2 / range[0].1).abs() < 1e-9);
+    assert!(buy_and_hold(10_000.0, None, &[]).is_empty());
 }

@@ -110,7 +110,11 @@ impl PlanError {
         match self {
             Self::EndDateRequired => "Choose an end date.".to_owned(),
             Self::InvalidDate { field, error } => {
-                format!("The {} is not a valid date: {error}.", human_field(field))
+                format!(
+                    "The {} ({}) is not a date of the form YYYY-MM-DD.",
+                    human_field(field),
+                    error.input
+                )
             }
             Self::NoEnabledModels => {
                 "No model is chosen, and none is enabled in the server's configuration.".to_owned()

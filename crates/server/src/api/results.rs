@@ -10,7 +10,9 @@ use ai_trader_core::api::{
     PositionSnapshot, Reasoning, ReasoningLevel, ResultItem, ResultsQuery, ResultsResponse,
     TradeRecord,
 };
-use ai_trader_core::metrics::{self, DailyValue, MetricsInput, buy_and_hold};
+use ai_trader_core::metrics::{
+    self, BUY_AND_HOLD_CONVENTION, DailyValue, MetricsInput, buy_and_hold,
+};
 use ai_trader_core::universe::BENCHMARK;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -101,16 +103,19 @@ pub(super) async fn results(
     let market = state.market();
     let initial_cash = state.config.agent_config.initial_cash;
     let level = query.reasoning;
-    let results = state
+    let (results, baseline) = state
         .db
         .call(move |store| {
             let rows = store.trading_days(&filter)?;
             if start == end {
-                rows.iter()
+                let days = rows
+                    .iter()
                     .map(|row| day_result(store, row, level).map(|d| ResultItem::Day(Box::new(d))))
-                    .collect()
+                    .collect::<Result<_, _>>()?;
+                Ok((days, None))
             } else {
-                range_results(store, &market, &rows, initial_cash)
+                let ranges = range_results(store, &rows, initial_cash)?;
+                Ok((ranges, range_baseline(&market, &rows, initial_cash)))
             }
         })
         .await?;
@@ -122,6 +127,7 @@ pub(super) async fn results(
     let response = ResultsResponse {
         count: results.len() as u32,
         results,
+        baseline,
     };
     let body = serde_json::to_vec(&response).map_err(|e| AppError::Internal(e.to_string()))?;
     let tagged = Arc::new(Tagged::new(body));
@@ -188,7 +194,6 @@ fn day_result(
 
 fn range_results(
     store: &dyn Store,
-    market: &crate::market::MarketData,
     rows: &[DayRow],
     initial_cash: f64,
 ) -> Result<Vec<ResultItem>, StoreError> {
@@ -223,43 +228,48 @@ fn range_results(
             traded_value,
             risk_free_rate: 0.0,
         });
-        let baseline = baseline(market, &values, starting_value);
         out.push(ResultItem::Range(Box::new(ModelRangeResult {
             model: model.to_owned(),
             start_date: values[0].date,
             end_date: values[values.len() - 1].date,
             daily_portfolio_values: values,
             period_metrics,
-            baseline,
         })));
     }
     Ok(out)
 }
 
-/// Buy-and-hold of the benchmark over the model's days, starting from the same value.
-fn baseline(
+/// Buy-and-hold of the benchmark over every day of the range's results, from the initial
+/// cash: one baseline for all models. `None` without the benchmark's prices on those days.
+fn range_baseline(
     market: &crate::market::MarketData,
-    values: &[DailyValue],
-    starting_value: f64,
+    rows: &[DayRow],
+    initial_cash: f64,
 ) -> Option<BaselineResult> {
-    let days: Vec<(Date, f64, f64)> = values
+    let mut dates: Vec<Date> = rows.iter().map(|r| r.date).collect();
+    dates.sort_unstable();
+    dates.dedup();
+    let days: Vec<(Date, f64, f64)> = dates
         .iter()
-        .map(|v| {
+        .map(|date| {
             market
-                .bar(BENCHMARK, v.date)
-                .map(|b| (v.date, b.open, b.close))
+                .bar(BENCHMARK, *date)
+                .map(|b| (*date, b.open, b.close))
         })
         .collect::<Option<_>>()?;
-    let series = buy_and_hold(starting_value, &days);
+    let previous_close = market
+        .bar_before(BENCHMARK, *dates.first()?)
+        .map(|b| b.close);
+    let series = buy_and_hold(initial_cash, previous_close, &days);
     let period_metrics = metrics::compute(&MetricsInput {
-        starting_value,
+        starting_value: initial_cash,
         daily_values: series.clone(),
-        number_of_trades: u32::from(!series.is_empty()),
         ..MetricsInput::default()
     });
     Some(BaselineResult {
         symbol: BENCHMARK.to_owned(),
         daily_portfolio_values: series,
         period_metrics,
+        convention: BUY_AND_HOLD_CONVENTION.to_owned(),
     })
 }

@@ -1,0 +1,270 @@
+//! The portfolio value chart: value and date axes with gridlines, a legend that shows and hides
+//! series, every series' value at the hovered date, and points that open their Day page.
+
+use std::collections::BTreeSet;
+
+use ai_trader_core::Date;
+use leptos::ev::MouseEvent;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use wasm_bindgen::JsCast;
+
+use crate::format::money;
+
+/// A chart line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    /// Its name in the legend.
+    pub name: String,
+    /// (date, value), ascending.
+    pub points: Vec<(Date, f64)>,
+    /// The dashed baseline (its points open nothing).
+    pub baseline: bool,
+    /// Its colour.
+    pub colour: &'static str,
+}
+
+const W: f64 = 760.0;
+const H: f64 = 300.0;
+const LEFT: f64 = 78.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 14.0;
+const BOTTOM: f64 = 34.0;
+
+/// Round steps for `span` split in about `n` parts: 1, 2 or 5 times a power of ten.
+fn nice_step(span: f64, n: f64) -> f64 {
+    let raw = (span / n).max(f64::MIN_POSITIVE);
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    step.max(0.01)
+}
+
+struct Scale {
+    dates: Vec<Date>,
+    lo: f64,
+    hi: f64,
+    step: f64,
+}
+
+impl Scale {
+    fn of(series: &[Series]) -> Self {
+        let mut dates: Vec<Date> = series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|(d, _)| *d))
+            .collect();
+        dates.sort_unstable();
+        dates.dedup();
+        let (lo, hi) = series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|(_, v)| *v))
+            .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
+        let (lo, hi) = if lo > hi { (0.0, 1.0) } else { (lo, hi) };
+        let step = nice_step((hi - lo).max(1.0), 4.0);
+        Self {
+            dates,
+            lo: (lo / step).floor() * step,
+            hi: ((hi / step).ceil() * step).max((lo / step).floor() * step + step),
+            step,
+        }
+    }
+
+    fn x(&self, i: usize) -> f64 {
+        let n = self.dates.len().max(2) - 1;
+        LEFT + i as f64 / n as f64 * (W - LEFT - RIGHT)
+    }
+
+    fn x_of(&self, date: Date) -> f64 {
+        self.x(self.dates.binary_search(&date).unwrap_or(0))
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        H - BOTTOM - (v - self.lo) / (self.hi - self.lo) * (H - TOP - BOTTOM)
+    }
+
+    fn value_ticks(&self) -> Vec<f64> {
+        let n = ((self.hi - self.lo) / self.step).round() as usize;
+        (0..=n).map(|i| self.lo + i as f64 * self.step).collect()
+    }
+
+    /// At most six date labels, evenly spread, the last always shown.
+    fn date_ticks(&self) -> Vec<usize> {
+        let n = self.dates.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let every = n.div_ceil(6).max(1);
+        let mut ticks: Vec<usize> = (0..n).step_by(every).collect();
+        if ticks.last() != Some(&(n - 1)) {
+            if ticks.len() > 1 && n - 1 - ticks[ticks.len() - 1] < every / 2 + 1 {
+                ticks.pop();
+            }
+            ticks.push(n - 1);
+        }
+        ticks
+    }
+}
+
+fn axes(scale: &Scale) -> impl IntoView + use<> {
+    let values = scale
+        .value_ticks()
+        .into_iter()
+        .map(|v| {
+            let y = format!("{:.1}", scale.y(v));
+            view! {
+                <line class="gridline" x1=LEFT.to_string() x2=(W - RIGHT).to_string() y1=y.clone() y2=y.clone()/>
+                <text class="axis" x=(LEFT - 6.0).to_string() y=y text-anchor="end" dominant-baseline="middle">{money(v)}</text>
+            }
+        })
+        .collect_view();
+    let dates = scale
+        .date_ticks()
+        .into_iter()
+        .map(|i| {
+            let x = format!("{:.1}", scale.x(i));
+            let d = scale.dates[i];
+            view! {
+                <line class="gridline" x1=x.clone() x2=x.clone() y1=TOP.to_string() y2=(H - BOTTOM).to_string()/>
+                <text class="axis" x=x y=(H - BOTTOM + 16.0).to_string() text-anchor="middle">{d.to_string().get(5..).unwrap_or_default().to_owned()}</text>
+            }
+        })
+        .collect_view();
+    view! { <g class="axes">{values}{dates}</g> }
+}
+
+/// The chart of `series`; `day_href` names a model-day's page.
+#[component]
+pub fn Chart(series: Vec<Series>, day_href: fn(&str, Date) -> String) -> impl IntoView {
+    let hidden = RwSignal::new(BTreeSet::<String>::new());
+    let hover = RwSignal::new(None::<usize>);
+    let all = StoredValue::new(series);
+    let navigate = use_navigate();
+    let visible = move || {
+        all.with_value(|s| {
+            s.iter()
+                .filter(|x| !hidden.with(|h| h.contains(&x.name)))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let scale_of = move || Scale::of(&visible());
+    let on_move = move |ev: MouseEvent| {
+        let Some(svg) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let rect = svg.get_bounding_client_rect();
+        if rect.width() <= 0.0 {
+            return;
+        }
+        let x = (f64::from(ev.client_x()) - rect.left()) / rect.width() * W;
+        let scale = scale_of();
+        let n = scale.dates.len();
+        if n == 0 {
+            return;
+        }
+        let i = (0..n)
+            .min_by(|a, b| (scale.x(*a) - x).abs().total_cmp(&(scale.x(*b) - x).abs()))
+            .unwrap_or(0);
+        hover.set(Some(i));
+    };
+    let plot = move || {
+        let series = visible();
+        let scale = Scale::of(&series);
+        let lines = series
+            .iter()
+            .map(|s| {
+                let path: Vec<String> = s
+                    .points
+                    .iter()
+                    .map(|(d, v)| format!("{:.1},{:.1}", scale.x_of(*d), scale.y(*v)))
+                    .collect();
+                let dots = s
+                    .points
+                    .iter()
+                    .map(|(d, v)| {
+                        let title = format!("{} {d}: {}", s.name, money(*v));
+                        let open = (!s.baseline).then(|| {
+                            let (href, navigate) = (day_href(&s.name, *d), navigate.clone());
+                            move |_| navigate(&href, Default::default())
+                        });
+                        let clickable = open.is_some();
+                        view! {
+                            <circle cx=format!("{:.1}", scale.x_of(*d)) cy=format!("{:.1}", scale.y(*v)) r="4"
+                                fill=s.colour class:point=clickable data-date=d.to_string()
+                                on:click=move |ev| if let Some(open) = &open { open(ev) }>
+                                <title>{title}</title>
+                            </circle>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <g class="series" data-model=s.name.clone()>
+                        <polyline points=path.join(" ") fill="none" stroke=s.colour stroke-width="2" stroke-dasharray=if s.baseline { "6 4" } else { "" }/>
+                        {dots}
+                    </g>
+                }
+            })
+            .collect_view();
+        let marker = hover.get().filter(|i| *i < scale.dates.len()).map(|i| {
+            let x = format!("{:.1}", scale.x(i));
+            view! { <line class="hover-line" x1=x.clone() x2=x y1=TOP.to_string() y2=(H - BOTTOM).to_string()/> }
+        });
+        view! { {axes(&scale)} {lines} {marker} }
+    };
+    let readout = move || {
+        let series = visible();
+        let scale = Scale::of(&series);
+        let i = hover.get()?;
+        let date = *scale.dates.get(i)?;
+        let rows = series
+            .iter()
+            .filter_map(|s| {
+                let v = s.points.iter().find(|(d, _)| *d == date)?.1;
+                Some(view! { <li><span class="swatch" style=format!("background: {}", s.colour)></span>{format!("{}: {}", s.name, money(v))}</li> })
+            })
+            .collect_view();
+        Some(
+            view! { <div class="chart-hover" id="chart-hover"><strong>{date.to_string()}</strong><ul>{rows}</ul></div> },
+        )
+    };
+    let legend = move || {
+        all.with_value(|series| {
+            series
+                .iter()
+                .map(|s| {
+                    let name = s.name.clone();
+                    let shown = {
+                        let name = name.clone();
+                        move || !hidden.with(|h| h.contains(&name))
+                    };
+                    let toggle = {
+                        let name = name.clone();
+                        move |_| hidden.update(|h| if !h.remove(&name) { h.insert(name.clone()); })
+                    };
+                    view! {
+                        <button class="legend-item" aria-pressed=move || shown().to_string() data-series=name on:click=toggle
+                            title="Show or hide this line">
+                            <span class="swatch" style=format!("background: {}", s.colour)></span>{name.clone()}
+                        </button>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="chart">
+            <svg viewBox=format!("0 0 {W} {H}") role="img" aria-label="Portfolio value by day"
+                on:mousemove=on_move on:mouseleave=move |_| hover.set(None)>
+                {plot}
+            </svg>
+            {readout}
+            <div class="legend">{legend}</div>
+        </div>
+    }
+}

@@ -1,0 +1,344 @@
+//! Compare models over a date range: a leaderboard with the buy-and-hold baseline as its own
+//! row (one per range), a portfolio value chart, daily P&L, CSV downloads. The range and the
+//! models shown live in the URL.
+
+mod chart;
+mod csv;
+
+use ai_trader_core::Date;
+use ai_trader_core::api::{
+    BaselineResult, JobsResponse, ModelRangeResult, ResultItem, ResultsResponse,
+};
+use ai_trader_core::ledger::daily_change;
+use ai_trader_core::metrics::MIN_TRADING_DAYS_TO_ANNUALISE;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::{self, Abort, ApiError};
+use crate::components::ErrorText;
+use crate::format::{money, pct, ratio};
+use chart::{Chart, Series};
+
+const COLOURS: [&str; 8] = [
+    "#2563eb", "#dc2626", "#15803d", "#9333ea", "#c2410c", "#0e7490", "#a16207", "#be185d",
+];
+const BASELINE_COLOUR: &str = "#4b5563";
+
+fn day_href(model: &str, date: Date) -> String {
+    format!("/day/{model}/{date}")
+}
+
+fn chart_series(ranges: &[ModelRangeResult], baseline: Option<&BaselineResult>) -> Vec<Series> {
+    let mut series: Vec<Series> = ranges
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Series {
+            name: r.model.clone(),
+            points: r
+                .daily_portfolio_values
+                .iter()
+                .map(|v| (v.date, v.portfolio_value))
+                .collect(),
+            baseline: false,
+            colour: COLOURS[i % COLOURS.len()],
+        })
+        .collect();
+    if let Some(b) = baseline {
+        series.push(Series {
+            name: format!("{} buy & hold", b.symbol),
+            points: b
+                .daily_portfolio_values
+                .iter()
+                .map(|v| (v.date, v.portfolio_value))
+                .collect(),
+            baseline: true,
+            colour: BASELINE_COLOUR,
+        });
+    }
+    series
+}
+
+/// Daily values and P&L per model; each cell opens that model-day.
+fn daily(ranges: &[ModelRangeResult]) -> impl IntoView + use<> {
+    let mut dates: Vec<Date> = ranges
+        .iter()
+        .flat_map(|r| r.daily_portfolio_values.iter().map(|v| v.date))
+        .collect();
+    dates.sort_unstable();
+    dates.dedup();
+    let header = dates
+        .iter()
+        .map(|d| view! { <th>{d.to_string().get(5..).unwrap_or_default().to_owned()}</th> })
+        .collect_view();
+    let rows = ranges
+        .iter()
+        .map(|r| {
+            let mut previous = r.period_metrics.starting_portfolio_value;
+            let cells = dates
+                .iter()
+                .map(|d| match r.daily_portfolio_values.iter().find(|v| v.date == *d) {
+                    None => view! { <td class="muted">"—"</td> }.into_any(),
+                    Some(v) => {
+                        let pnl = daily_change(previous, v.portfolio_value).daily_profit;
+                        previous = v.portfolio_value;
+                        let class = if pnl >= 0.0 { "gain" } else { "loss" };
+                        let sign = if pnl >= 0.0 { "+" } else { "" };
+                        view! {
+                            <td class=class title=format!("Value at the close {}", money(v.portfolio_value))>
+                                <A href=crate::app::href(&day_href(&r.model, *d)) attr:class="day-link">{format!("{sign}{}", money(pnl))}</A>
+                            </td>
+                        }
+                        .into_any()
+                    }
+                })
+                .collect_view();
+            view! { <tr data-model=r.model.clone()><th>{r.model.clone()}</th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <h2>"Daily profit and loss"</h2>
+        <div class="grid-scroll"><table class="list pnl" id="pnl"><thead><tr><th>"Model"</th>{header}</tr></thead><tbody>{rows}</tbody></table></div>
+    }
+}
+
+fn annualised(m: &ai_trader_core::metrics::PeriodMetrics) -> AnyView {
+    match m.meaningful_annualized_return_pct() {
+        Some(v) => pct(Some(v)).into_any(),
+        None => view! { <span class="muted" title=format!("Shown from {MIN_TRADING_DAYS_TO_ANNUALISE} trading days: a shorter period says nothing about a year")>"—"</span> }.into_any(),
+    }
+}
+
+/// The leaderboard: models by return over the range, the baseline as its own row.
+fn leaderboard(
+    ranges: &[ModelRangeResult],
+    baseline: Option<&BaselineResult>,
+) -> impl IntoView + use<> {
+    let mut ranked = ranges.to_vec();
+    ranked.sort_by(|a, b| {
+        b.period_metrics
+            .period_return_pct
+            .total_cmp(&a.period_metrics.period_return_pct)
+    });
+    let rows = ranked.iter().map(|r| {
+        let m = &r.period_metrics;
+        view! {
+            <tr data-model=r.model.clone()>
+                <th>{r.model.clone()}</th>
+                <td class="num">{money(m.starting_portfolio_value)}</td>
+                <td class="num">{money(m.ending_portfolio_value)}</td>
+                <td class="num">{pct(Some(m.period_return_pct))}</td>
+                <td class="num">{annualised(m)}</td>
+                <td class="num">{ratio(m.sharpe_ratio)}</td>
+                <td class="num">{format!("{:.2} %", m.max_drawdown_pct)}</td>
+                <td class="num">{m.win_rate_pct.map(|w| format!("{w:.0} %")).unwrap_or_else(|| "—".into())}</td>
+                <td class="num">{m.number_of_trades}</td>
+            </tr>
+        }
+    }).collect_view();
+    let baseline_row = baseline.map(|b| {
+        let m = &b.period_metrics;
+        view! {
+            <tr class="baseline" id="baseline-row" title=b.convention.clone()>
+                <th>{format!("{} buy & hold", b.symbol)} <span class="info" aria-label=b.convention.clone()>"ⓘ"</span></th>
+                <td class="num">{money(m.starting_portfolio_value)}</td>
+                <td class="num">{money(m.ending_portfolio_value)}</td>
+                <td class="num" id="baseline-return">{pct(Some(m.period_return_pct))}</td>
+                <td class="num">{annualised(m)}</td>
+                <td class="num">{ratio(m.sharpe_ratio)}</td>
+                <td class="num">{format!("{:.2} %", m.max_drawdown_pct)}</td>
+                <td class="num">"—"</td>
+                <td class="num">"—"</td>
+            </tr>
+        }
+    });
+    view! {
+        <div class="grid-scroll">
+            <table class="list leaderboard" id="leaderboard">
+                <thead><tr>
+                    <th>"Model"</th>
+                    <th class="num" title="Value at the close before the range's first day (the starting cash on a model's first day)">"Value at start"</th>
+                    <th class="num" title="Value at the close of the range's last day">"Value at end"</th>
+                    <th class="num" title="From the value at start to the value at end">"Return over range"</th>
+                    <th class="num">"Annualised"</th>
+                    <th class="num">"Sharpe"</th>
+                    <th class="num">"Max drawdown"</th>
+                    <th class="num">"Win rate"</th>
+                    <th class="num">"Trades"</th>
+                </tr></thead>
+                <tbody>{rows}{baseline_row}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The range results of `from..to` (of one job, when given).
+async fn load(
+    (from, to): (Date, Date),
+    job: Option<String>,
+    abort: Abort,
+) -> Result<(Vec<ModelRangeResult>, Option<BaselineResult>), ApiError> {
+    let mut path = format!("/results?start_date={from}&end_date={to}");
+    if let Some(j) = job {
+        path.push_str(&format!("&job_id={j}"));
+    }
+    let response = api::get::<ResultsResponse>(&path, abort).await?;
+    let ranges = response
+        .results
+        .into_iter()
+        .filter_map(|i| match i {
+            ResultItem::Range(r) => Some(*r),
+            ResultItem::Day(_) => None,
+        })
+        .collect();
+    Ok((ranges, response.baseline))
+}
+
+type Loaded = Result<(Vec<ModelRangeResult>, Option<BaselineResult>), ApiError>;
+
+/// What was loaded, filtered to the models shown, with the model choice and downloads.
+#[component]
+fn ResultsView(
+    loaded: (Vec<ModelRangeResult>, Option<BaselineResult>),
+    shown: RwSignal<Option<Vec<String>>>,
+    range: (Date, Date),
+) -> impl IntoView {
+    let (all, baseline) = loaded;
+    let names: Vec<String> = all.iter().map(|r| r.model.clone()).collect();
+    let choices = names
+        .iter()
+        .map(|name| {
+            let checked = {
+                let name = name.clone();
+                move || shown.get().is_none_or(|s| s.contains(&name))
+            };
+            let toggle = {
+                let (name, names) = (name.clone(), names.clone());
+                move |_| shown.update(|s| {
+                    let mut list = s.clone().unwrap_or_else(|| names.clone());
+                    if let Some(i) = list.iter().position(|m| *m == name) { list.remove(i); } else { list.push(name.clone()); }
+                    *s = Some(list);
+                })
+            };
+            view! { <label class="model-choice"><input type="checkbox" data-model=name.clone() prop:checked=checked on:change=toggle/>{name.clone()}</label> }
+        })
+        .collect_view();
+    let body = move || {
+        let ranges: Vec<ModelRangeResult> = all
+            .iter()
+            .filter(|r| shown.get().is_none_or(|s| s.contains(&r.model)))
+            .cloned()
+            .collect();
+        let (from, to) = range;
+        view! {
+            {leaderboard(&ranges, baseline.as_ref())}
+            <p class="downloads">
+                <a id="csv-leaderboard" download=format!("leaderboard-{from}-{to}.csv") href=csv::data_url(&csv::leaderboard(&ranges, baseline.as_ref()))>"Leaderboard as CSV"</a>
+                <a id="csv-daily" download=format!("daily-values-{from}-{to}.csv") href=csv::data_url(&csv::daily(&ranges))>"Daily values as CSV"</a>
+            </p>
+            <Chart series=chart_series(&ranges, baseline.as_ref()) day_href=|m, d| crate::app::href(&day_href(m, d))/>
+            {daily(&ranges)}
+        }
+    };
+    view! { <div class="models">{choices}</div> {body} }
+}
+
+/// The results page: `/compare?from=&to=&models=&job_id=`.
+#[component]
+pub fn ResultsPage() -> impl IntoView {
+    let abort = Abort::for_page();
+    let query = use_query_map();
+    let read = move |key: &str| query.with_untracked(|q| q.get(key));
+    let job = read("job_id").filter(|j| !j.is_empty());
+    let from_text = RwSignal::new(read("from").unwrap_or_default());
+    let to_text = RwSignal::new(read("to").unwrap_or_default());
+    let shown = RwSignal::new(read("models").map(|m| {
+        m.split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    }));
+    let results = RwSignal::new(None::<Loaded>);
+    let range = RwSignal::new(None::<(Date, Date)>);
+    let navigate = use_navigate();
+
+    let show = move || {
+        let (Ok(from), Ok(to)) = (
+            Date::parse(&from_text.get_untracked()),
+            Date::parse(&to_text.get_untracked()),
+        ) else {
+            results.set(Some(Err(ApiError::Server(
+                "Choose both dates of the range.".into(),
+            ))));
+            return;
+        };
+        range.set(Some((from, to)));
+        let job = job.clone();
+        spawn_local(async move { results.set(Some(load((from, to), job, abort).await)) });
+    };
+    // The range and models in the URL.
+    Effect::new(move |_| {
+        let Some((from, to)) = range.get() else {
+            return;
+        };
+        let mut q = format!("?from={from}&to={to}");
+        if let Some(models) = shown.get() {
+            q.push_str(&format!(
+                "&models={}",
+                String::from(js_sys::encode_uri_component(&models.join(",")))
+            ));
+        }
+        if let Some(j) = read("job_id").filter(|j| !j.is_empty()) {
+            q.push_str(&format!("&job_id={j}"));
+        }
+        navigate(
+            &format!("/compare{q}"),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+    if Date::parse(&from_text.get_untracked()).is_ok()
+        && Date::parse(&to_text.get_untracked()).is_ok()
+    {
+        show();
+    } else {
+        // Start from the newest job's range.
+        let show = show.clone();
+        spawn_local(async move {
+            match api::get::<JobsResponse>("/simulate/jobs?limit=1", abort).await {
+                Ok(list) => match list.jobs.first() {
+                    Some(j) => {
+                        from_text.set(j.start_date.to_string());
+                        to_text.set(j.end_date.to_string());
+                        show();
+                    }
+                    None => results.set(Some(Err(ApiError::Server(
+                        "No results yet: run a job first.".into(),
+                    )))),
+                },
+                Err(e) => results.set(Some(Err(e))),
+            }
+        });
+    }
+    let show_clicked = show;
+    view! {
+        <section class="page results">
+            <h1>"Results"</h1>
+            <div class="form">
+                <label>"From" <input type="date" id="from" prop:value=from_text on:change=move |ev| from_text.set(event_target_value(&ev))/></label>
+                <label>"To" <input type="date" id="to" prop:value=to_text on:change=move |ev| to_text.set(event_target_value(&ev))/></label>
+                <button id="show" on:click=move |_| show_clicked()>"Show"</button>
+            </div>
+            {move || match results.get() {
+                None => view! { <p class="empty">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorText error=e/> }.into_any(),
+                Some(Ok(loaded)) => view! { <ResultsView loaded shown range=range.get_untracked().unwrap_or_default()/> }.into_any(),
+            }}
+        </section>
+    }
+}

@@ -145,6 +145,64 @@ async fn plan_submit_watch_and_compare() {
     browser
         .wait_for("#pnl tr[data-model=\"mock-trader\"] a.day-link")
         .await;
+    // One baseline, shown once, with its convention; money as money; no annualised figure
+    // over five days.
+    let baseline = browser.wait_for("#baseline-row").await;
+    assert!(
+        baseline
+            .attr("title")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .starts_with("Held from the close before the range")
+    );
+    let (_, api) = server
+        .get("/results?start_date=2025-07-01&end_date=2025-07-08")
+        .await;
+    let expected = format!(
+        "{:+.2} %",
+        api["baseline"]["period_metrics"]["period_return_pct"]
+            .as_f64()
+            .unwrap()
+    );
+    browser
+        .wait_text("#baseline-return", |t| t == expected)
+        .await;
+    let annualised = browser
+        .eval("return Array.from(document.querySelectorAll('#leaderboard tbody tr')).map(r => r.children[4].textContent)")
+        .await;
+    assert!(
+        annualised.as_array().unwrap().iter().all(|a| a == "—"),
+        "{annualised}"
+    );
+    let values = browser
+        .eval("return Array.from(document.querySelectorAll('#leaderboard tbody tr')).map(r => r.children[2].textContent)")
+        .await;
+    assert!(
+        values
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v.as_str().unwrap().contains(',')
+                && v.as_str().unwrap().split('.').nth(1).unwrap().len() == 2),
+        "{values}"
+    );
+    // The CSV downloads hold the leaderboard and every model-day.
+    let csv = browser
+        .eval("return [decodeURIComponent(document.querySelector('#csv-leaderboard').href.split(',').slice(1).join(',')), decodeURIComponent(document.querySelector('#csv-daily').href.split(',').slice(1).join(','))]")
+        .await;
+    let leaderboard = csv[0].as_str().unwrap();
+    assert!(
+        leaderboard
+            .starts_with("model,first_date,last_date,starting_value,ending_value,return_pct"),
+        "{leaderboard}"
+    );
+    assert_eq!(leaderboard.lines().count(), 1 + 3 + 1, "{leaderboard}");
+    assert!(
+        leaderboard.contains("\nQQQ buy & hold,2025-07-01,2025-07-08,"),
+        "{leaderboard}"
+    );
+    assert_eq!(csv[1].as_str().unwrap().lines().count(), 1 + 3 * 5);
     browser.screenshot("results").await;
 
     // A model-day: summary, trades and the conversation, tool calls and results apart.
@@ -152,6 +210,20 @@ async fn plan_submit_watch_and_compare() {
         .click("#pnl tr[data-model=\"mock-trader\"] a.day-link")
         .await;
     browser.wait_for("#conversation .message.tool").await;
+    // The summary first, the system prompt folded, the finish signal a quiet marker.
+    browser
+        .wait_text("#summary", |t| t.contains("I bought"))
+        .await;
+    let folded = browser
+        .eval("return document.querySelector('details#system-prompt').open")
+        .await;
+    assert_eq!(folded, json!(false));
+    browser.wait_for("#conversation .finish").await;
+    let body = browser
+        .eval("return document.querySelector('#conversation').innerText")
+        .await;
+    assert!(!body.as_str().unwrap().contains("<FINISH_SIGNAL>"));
+    browser.wait_for("#next-day").await;
     let trades = browser
         .eval("return document.querySelectorAll('#trades tbody tr').length")
         .await;
@@ -343,6 +415,11 @@ async fn ui_performance_figures() {
         config: Some(config),
     }
     .with("MAX_SIMULATION_DAYS", "400");
+    // To measure another build of the UI against this one: AI_TRADER_UI_DIR=<its dist>.
+    let options = match std::env::var("AI_TRADER_UI_DIR") {
+        Ok(dir) => options.with("AI_TRADER_UI_DIR", &dir),
+        Err(_) => options,
+    };
     let server = workspace.start(&options);
     let browser = Browser::start().await;
     browser.goto(&format!("{}/", server.url)).await;

@@ -32,7 +32,12 @@ fn decode(tool: &str, body: &[u8]) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_plain_binary_serves_its_ui_precompressed() {
     let workspace = Workspace::new();
-    let server = workspace.start(&Options::dev());
+    // DEV without PRESERVE_DEV_DATA: the demo market, and a database reset at each start.
+    let options = Options {
+        env: vec![("DEPLOYMENT_MODE".into(), "DEV".into())],
+        config: None,
+    };
+    let server = workspace.start(&options);
     let (status, headers, index) = server
         .get_raw("/", &[("accept-encoding", "identity")])
         .await;
@@ -88,15 +93,23 @@ async fn the_plain_binary_serves_its_ui_precompressed() {
             .await;
         assert_eq!(status, 304);
     }
-    // Page paths are the UI; API paths stay JSON.
+    // A browser's page paths are the UI; API paths and API clients' unknown paths stay JSON.
     let (status, headers, _) = server
-        .get_raw("/jobs/abc", &[("accept-encoding", "br")])
+        .get_raw(
+            "/jobs/abc",
+            &[("accept", "text/html"), ("accept-encoding", "br")],
+        )
         .await;
     assert_eq!(status, 200);
     assert_eq!(header(&headers, "content-encoding"), "br");
-    let (status, _, body) = server.get_raw("/simulate/nowhere", &[]).await;
-    assert_eq!(status, 404);
-    assert!(String::from_utf8_lossy(&body).contains("\"detail\""));
+    for path in ["/simulate/nowhere", "/jobs/abc"] {
+        let (status, _, body) = server.get_raw(path, &[("accept", "*/*")]).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            String::from_utf8_lossy(&body).contains("\"detail\""),
+            "{path}"
+        );
+    }
 
     // The first load in a browser: bytes on the wire and time to interactive.
     let browser = Browser::start().await;
@@ -118,6 +131,15 @@ async fn the_plain_binary_serves_its_ui_precompressed() {
     assert!(
         bytes.as_u64().unwrap() < raw.len() as u64,
         "sent compressed"
+    );
+    // The badge says what DEV mode does to the database.
+    let badge = browser.wait_for("#mode-badge").await;
+    let title = badge.attr("title").await.unwrap().unwrap_or_default();
+    assert!(
+        title.contains(
+            "the database is reset each time the server starts; set PRESERVE_DEV_DATA=true to keep it"
+        ),
+        "{title}"
     );
     browser.close().await;
 }

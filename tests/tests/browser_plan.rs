@@ -71,17 +71,45 @@ async fn a_typed_date_is_kept_and_only_complete_dates_are_planned() {
         .wait_for("tr[data-model=\"mock-trader\"] td[data-date=\"2026-12-02\"][data-status=\"incomplete\"]")
         .await;
     // No half-typed year (0002, 0020, 0202) ever reached the planner or the server.
-    let windows = browser
-        .eval(
-            "return performance.getEntriesByType('resource').map(e => e.name)\
-             .filter(n => n.includes('plan-context'))",
-        )
-        .await;
-    let windows: Vec<String> = serde_json::from_value(windows).unwrap();
+    let windows: Vec<String> = ai_trader_e2e::eventually(
+        "the context of the typed window is fetched",
+        std::time::Duration::from_secs(10),
+        || async {
+            let names = browser
+                .eval(
+                    "return performance.getEntriesByType('resource').map(e => e.name)\
+                     .filter(n => n.includes('plan-context'))",
+                )
+                .await;
+            let names: Vec<String> = serde_json::from_value(names).unwrap();
+            if names
+                .iter()
+                .any(|w| w.contains("start_date=2026-11-26&end_date=2026-12-02"))
+            {
+                Ok(names)
+            } else {
+                Err(format!("{names:?}"))
+            }
+        },
+    )
+    .await;
+    // Every window asked for is made of whole dates (a pause mid-typing may ask for one the
+    // user passes through, like 2026-01-26 before the month's second digit), and the last
+    // one is what was typed.
+    let years = |w: &String| -> Vec<u32> {
+        w.split(['=', '&'])
+            .filter(|part| part.len() == 10 && part.as_bytes()[4] == b'-')
+            .map(|date| date[..4].parse().unwrap())
+            .collect()
+    };
+    assert!(
+        windows.iter().all(|w| years(w).iter().all(|y| *y >= 1900)),
+        "{windows:?}"
+    );
     assert!(
         windows
-            .iter()
-            .all(|w| w.contains("start_date=2026-11-26&end_date=2026-12-02")),
+            .last()
+            .is_some_and(|w| w.contains("start_date=2026-11-26&end_date=2026-12-02")),
         "{windows:?}"
     );
     let shown_dates = browser

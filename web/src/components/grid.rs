@@ -3,7 +3,7 @@
 //! stop: arrow keys, Home and End move inside it (a roving tabindex), Enter opens a cell's day.
 
 use ai_trader_core::Date;
-use leptos::ev::KeyboardEvent;
+use leptos::ev::{FocusEvent, KeyboardEvent, MouseEvent};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -77,19 +77,70 @@ fn focus(id: &str) {
     }
 }
 
+/// The cell element an event happened in.
+fn cell_of(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
+    target?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest("td.cell")
+        .ok()
+        .flatten()
+}
+
+/// `cell-3-7` → (3, 7).
+fn position_of(id: &str) -> Option<(usize, usize)> {
+    let mut parts = id.strip_prefix("cell-")?.split('-');
+    Some((parts.next()?.parse().ok()?, parts.next()?.parse().ok()?))
+}
+
+fn set_tabindex(id: &str, value: &str) {
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        let _ = element.set_attribute("tabindex", value);
+    }
+}
+
 /// The grid, with the focused or hovered cell's full reason spelled out below it.
+///
+/// Thousands of cells stay cheap: no handler or reactive attribute per cell. One listener on
+/// the table reads the cell an event happened in, and the one Tab stop moves by setting two
+/// attributes.
 #[component]
 pub fn Grid(data: Signal<GridData>) -> impl IntoView {
     let detail = RwSignal::new(None::<String>);
-    // The cell that holds the grid's one Tab stop.
-    let active = RwSignal::new((0usize, 0usize));
+    // The cell that holds the grid's one Tab stop (not reactive: moved in the DOM directly).
+    let active = StoredValue::new((0usize, 0usize));
+    let move_stop = move |next: (usize, usize)| {
+        let previous = active.get_value();
+        if previous != next {
+            set_tabindex(&cell_id(previous.0, previous.1), "-1");
+            set_tabindex(&cell_id(next.0, next.1), "0");
+            active.set_value(next);
+        }
+    };
+    let show = move |cell: Option<web_sys::Element>| {
+        let label = cell.and_then(|c| c.get_attribute("aria-label"));
+        if label.is_some() && detail.with_untracked(|d| *d != label) {
+            detail.set(label);
+        }
+    };
+    let on_focus = move |ev: FocusEvent| {
+        let cell = cell_of(ev.target());
+        if let Some(position) = cell.as_ref().and_then(|c| position_of(&c.id())) {
+            move_stop(position);
+        }
+        show(cell);
+    };
+    let on_hover = move |ev: MouseEvent| show(cell_of(ev.target()));
     let navigate = use_navigate();
     let on_key = move |ev: KeyboardEvent| {
         let (rows, cols) = data.with_untracked(|d| (d.rows.len(), d.dates.len()));
         if rows == 0 || cols == 0 {
             return;
         }
-        let (r, c) = active.get_untracked();
+        let (r, c) = active.get_value();
         let (r, c) = (r.min(rows - 1), c.min(cols - 1));
         let next = match ev.key().as_str() {
             "ArrowRight" => (r, (c + 1).min(cols - 1)),
@@ -108,15 +159,17 @@ pub fn Grid(data: Signal<GridData>) -> impl IntoView {
             _ => return,
         };
         ev.prevent_default();
-        active.set(next);
+        move_stop(next);
         focus(&cell_id(next.0, next.1));
     };
     let table = move || {
         let data = data.get();
-        let last = (
-            data.rows.len().saturating_sub(1),
-            data.dates.len().saturating_sub(1),
+        let (ar, ac) = active.get_value();
+        let stop = (
+            ar.min(data.rows.len().saturating_sub(1)),
+            ac.min(data.dates.len().saturating_sub(1)),
         );
+        active.set_value(stop);
         let months = month_spans(&data.dates)
             .into_iter()
             .map(|(label, span)| view! { <th class="month" colspan=span.to_string()>{label}</th> })
@@ -136,6 +189,7 @@ pub fn Grid(data: Signal<GridData>) -> impl IntoView {
                 }
             })
             .collect_view();
+        let days: Vec<String> = data.dates.iter().map(|d| format::day(*d)).collect();
         let rows = data
             .rows
             .into_iter()
@@ -145,26 +199,20 @@ pub fn Grid(data: Signal<GridData>) -> impl IntoView {
                 let cells = row
                     .cells
                     .into_iter()
-                    .zip(data.dates.iter())
+                    .zip(data.dates.iter().zip(&days))
                     .enumerate()
-                    .map(|(c, (cell, date))| {
-                        let text = format!("{model}, {}: {}", format::day(*date), cell.title);
-                        let (on_focus, on_hover) = (text.clone(), text.clone());
-                        let tabindex = move || {
-                            let (ar, ac) = active.get();
-                            if (ar.min(last.0), ac.min(last.1)) == (r, c) { "0" } else { "-1" }
-                        };
+                    .map(|(c, (cell, (date, day)))| {
+                        let label = format!("{model}, {day}: {}", cell.title);
+                        let tabindex = if (r, c) == stop { "0" } else { "-1" };
                         let letter = cell.letter.to_string();
                         let content = match cell.href {
                             Some(href) => view! { <A href=href attr:tabindex="-1" attr:class="cell-link">{letter}</A> }.into_any(),
                             None => letter.into_any(),
                         };
                         view! {
-                            <td class=format!("cell {}", cell.class) title=cell.title.clone() tabindex=tabindex
+                            <td class=format!("cell {}", cell.class) title=cell.title tabindex=tabindex
                                 id=cell_id(r, c) role="gridcell"
-                                data-date=date.to_string() data-status=cell.class aria-label=text
-                                on:focus=move |_| { active.set((r, c)); detail.set(Some(on_focus.clone())) }
-                                on:mouseenter=move |_| detail.set(Some(on_hover.clone()))>
+                                data-date=date.to_string() data-status=cell.class aria-label=label>
                                 {content}
                             </td>
                         }
@@ -177,7 +225,8 @@ pub fn Grid(data: Signal<GridData>) -> impl IntoView {
             .collect_view();
         view! {
             <div class="grid-scroll">
-                <table class="grid" role="grid" aria-label="Model-days: models by dates" on:keydown=on_key.clone()>
+                <table class="grid" role="grid" aria-label="Model-days: models by dates"
+                    on:keydown=on_key.clone() on:focusin=on_focus on:mouseover=on_hover>
                     <thead>
                         <tr class="months"><th class="model"></th>{months}</tr>
                         <tr><th class="model"></th>{header}</tr>

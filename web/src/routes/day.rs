@@ -4,7 +4,8 @@
 
 use ai_trader_core::Date;
 use ai_trader_core::api::{
-    DayResult, ModelRangeResult, PositionSnapshot, Reasoning, ResultItem, ResultsResponse, Role,
+    DayResult, FINISH_SIGNAL, ModelRangeResult, PositionSnapshot, Reasoning, ResultItem,
+    ResultsResponse, Role,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,9 +15,6 @@ use leptos_router::hooks::use_params_map;
 use crate::api::{self, Abort, ApiError};
 use crate::components::ErrorText;
 use crate::format::{count, money};
-
-/// How an agent says it is done; shown as a marker, not as text.
-const FINISH_SIGNAL: &str = "<FINISH_SIGNAL>";
 
 fn position(title: &'static str, p: &PositionSnapshot) -> impl IntoView + use<> {
     let holdings = p
@@ -38,7 +36,8 @@ fn position(title: &'static str, p: &PositionSnapshot) -> impl IntoView + use<> 
     }
 }
 
-/// A message's text with the finish signal taken out: (text, finished).
+/// A message's text with the finish signal taken out, to be shown as a quiet marker instead:
+/// (text, finished).
 fn without_finish(content: &str) -> (String, bool) {
     if content.contains(FINISH_SIGNAL) {
         (
@@ -69,7 +68,11 @@ fn conversation(reasoning: Option<&Reasoning>) -> AnyView {
                 _ => role.to_owned(),
             };
             let when = m.timestamp.get(11..19).unwrap_or_default().to_owned();
-            let (text, finished) = without_finish(&m.content);
+            let (text, finished) = if m.role == Role::Assistant {
+                without_finish(&m.content)
+            } else {
+                (m.content.clone(), false)
+            };
             let finish = finished.then(|| view! { <p class="finish" title="The model said it is done for the day">"finished"</p> });
             if m.role == Role::System {
                 let size = format!("system prompt · {} characters", text.chars().count());
@@ -125,7 +128,7 @@ fn DayView(
     let trades = d
         .trades
         .iter()
-        .map(|t| view! { <tr><td>{t.action_type.as_str()}</td><td>{t.symbol.clone()}</td><td class="num">{t.quantity}</td><td class="num">{money(t.price)}</td><td class="num">{money(t.price * t.quantity as f64)}</td></tr> })
+        .map(|t| view! { <tr><td>{t.action_type.as_str()}</td><td>{t.symbol.clone()}</td><td class="num">{t.quantity}</td><td class="num">{money(t.price)}</td><td class="num">{money(t.notional())}</td></tr> })
         .collect_view();
     let trade_table = if d.trades.is_empty() {
         view! { <p class="muted" id="no-trades">"No trades on this day."</p> }.into_any()

@@ -17,8 +17,8 @@ pub use jobs::{
     PlanContextQuery, StatusQuery, TriggerRequest, TriggerResponse, trigger_message,
 };
 pub use reasoning::{
-    ConversationMessage, DEFAULT_REASONING_PAGE, MAX_REASONING_PAGE, ReasoningPosition,
-    ReasoningQuery, ReasoningResponse, ReasoningSession, Role, ToolCallRecord,
+    ConversationMessage, DEFAULT_REASONING_PAGE, FINISH_SIGNAL, MAX_REASONING_PAGE,
+    ReasoningPosition, ReasoningQuery, ReasoningResponse, ReasoningSession, Role, ToolCallRecord,
 };
 pub use results::{
     BaselineResult, DailyMetrics, DayMetadata, DayResult, Holding, ModelRangeResult,

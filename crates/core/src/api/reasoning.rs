@@ -84,6 +84,9 @@ pub struct ToolCallRecord {
     pub arguments: String,
 }
 
+/// The stop token a model ends its day with (in its last assistant message).
+pub const FINISH_SIGNAL: &str = "<FINISH_SIGNAL>";
+
 /// One message of a session's conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

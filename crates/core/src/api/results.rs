@@ -98,6 +98,13 @@ pub struct TradeRecord {
     pub created_at: Timestamp,
 }
 
+impl TradeRecord {
+    /// Shares × price.
+    pub fn notional(&self) -> f64 {
+        crate::ledger::notional(self.quantity, self.price)
+    }
+}
+
 /// Bookkeeping of a day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]

@@ -51,10 +51,15 @@ pub struct Fill {
     pub cash_after: f64,
 }
 
+/// What a trade of `quantity` shares at `price` is worth: shares × price.
+pub fn notional(quantity: u64, price: f64) -> f64 {
+    quantity as f64 * price
+}
+
 impl Fill {
     /// Shares × price.
     pub fn notional(&self) -> f64 {
-        self.quantity as f64 * self.price
+        notional(self.quantity, self.price)
     }
 }
 

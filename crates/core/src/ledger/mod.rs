@@ -13,7 +13,7 @@ mod position;
 mod valuation;
 
 pub use day::{DayClose, DayOpening, close_day, positions_after_fills, value_at_open};
-pub use daybook::{DayBook, Fill, Side};
+pub use daybook::{DayBook, Fill, Side, notional};
 pub use error::{TradeError, ValuationError};
 pub use fees::Fees;
 pub use position::{Position, parse_share_amount};

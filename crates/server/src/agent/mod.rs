@@ -30,8 +30,7 @@ pub use tools::{ToolBox, ToolDefinition, ToolError, tool_definitions};
 
 use crate::config::{AgentConfig, FileConfig, ModelConfig, Provider, Redactor, Settings};
 
-/// The stop token a model ends its day with.
-pub const FINISH_SIGNAL: &str = "<FINISH_SIGNAL>";
+pub use ai_trader_core::api::FINISH_SIGNAL;
 
 /// What an agent returns besides what it did through the session.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -172,6 +172,7 @@ async fn cors_allows_the_configured_origin_only() {
 
 async fn raw(state: &Arc<AppState>, path: &str, accept: &str) -> axum::response::Response {
     let request = Request::get(path)
+        .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
         .header("accept-encoding", accept)
         .body(Body::empty())
         .unwrap();
@@ -219,7 +220,13 @@ async fn a_ui_directory_is_served_precompressed_with_cache_headers() {
         .await
         .unwrap();
     assert_eq!(&body[..], b"<html>plain</html>");
-    // API paths stay JSON, whatever the UI.
+    // API paths stay JSON, whatever the UI, and so do unknown paths for API clients.
+    let (status, _) = call(
+        &state,
+        Request::get("/no/such/route").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, body) = call(
         &state,
         Request::get("/results/x").body(Body::empty()).unwrap(),
@@ -241,6 +248,7 @@ async fn the_embedded_ui_answers_pages_with_an_etag() {
     let etag = header(&page, "etag").to_owned();
     assert!(etag.starts_with('"'), "{etag}");
     let again = Request::get("/")
+        .header("accept", "text/html")
         .header("accept-encoding", "gzip")
         .header("if-none-match", &etag)
         .body(Body::empty())

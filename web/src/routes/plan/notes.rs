@@ -62,7 +62,8 @@ pub fn notes(plan: &Plan, resume: bool, replace: bool) -> Vec<String> {
         ));
     }
     let t = plan.totals;
-    let rerun_hint = if replace || resume {
+    // When nothing runs, the sentence on top already says what to do.
+    let rerun_hint = if replace || resume || t.run == 0 {
         ""
     } else {
         " Tick “Re-run completed days” to run them again."

@@ -142,7 +142,7 @@ fn leaderboard(
         let m = &b.period_metrics;
         view! {
             <tr class="baseline" id="baseline-row" title=b.convention.clone()>
-                <th>{format!("{} buy & hold", b.symbol)} <span class="info" aria-label=b.convention.clone()>"ⓘ"</span></th>
+                <th>{format!("{} buy & hold", b.symbol)} <span class="info" aria-label=b.convention.clone()>"?"</span></th>
                 <td class="num">{money(m.starting_portfolio_value)}</td>
                 <td class="num">{money(m.ending_portfolio_value)}</td>
                 <td class="num" id="baseline-return">{pct(Some(m.period_return_pct))}</td>

@@ -1,7 +1,7 @@
 //! The web UI's static files, served beside the API: from the binary (the release build
 //! embedded at compile time) or from `AI_TRADER_UI_DIR` (a Trunk `dist/`, which overrides it).
-//! Any other page path is `index.html` (the UI routes on the client); unknown API paths stay
-//! JSON 404s. Files go out precompressed (brotli or gzip, as the client accepts), hashed assets
+//! A browser asking for any other page gets `index.html` (the UI routes on the client); API
+//! clients asking for an unknown path still get the reference's JSON 404. Files go out precompressed (brotli or gzip, as the client accepts), hashed assets
 //! cached for a year, `index.html` revalidated on every load.
 
 #[cfg(feature = "embedded-ui")]
@@ -61,7 +61,7 @@ pub(super) fn service(
             let source = source.clone();
             async move {
                 let path = request.uri().path().to_owned();
-                if is_api_path(&path) {
+                if is_api_path(&path) || !(is_file(&path) || path == "/" || wants_page(&request)) {
                     return Ok(AppError::NotFound("Not Found".into()).into_response());
                 }
                 let mut response = source.respond(request).await;
@@ -99,6 +99,23 @@ impl Source {
             Self::Embedded => embedded::respond(&request),
         }
     }
+}
+
+/// A browser navigating: it accepts HTML.
+fn wants_page(request: &Request<Body>) -> bool {
+    request
+        .headers()
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("text/html"))
+}
+
+/// A path naming a file (its last segment has an extension).
+fn is_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
 }
 
 fn is_api_path(path: &str) -> bool {

@@ -112,6 +112,12 @@ async fn plan_submit_watch_and_compare() {
             t.starts_with("24 of 24 model-days done: 15 completed · 9 skipped")
         })
         .await;
+    let notes = browser.wait_text("#job-notes", |t| !t.is_empty()).await;
+    assert!(
+        notes.contains("1 market holiday (Independence Day)"),
+        "{notes}"
+    );
+    assert!(!notes.contains('['), "{notes}");
     browser.screenshot("job").await;
     // A completed cell opens its day.
     browser

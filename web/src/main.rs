@@ -7,6 +7,7 @@ mod api;
 mod app;
 mod components;
 mod format;
+mod notes;
 mod routes;
 
 fn main() {

@@ -14,6 +14,7 @@ use super::plan::plan_cell;
 use crate::api::{self, Abort, ApiError};
 use crate::components::{Cell, ErrorText, Grid, GridData, Row};
 use crate::format::count;
+use crate::notes::{Skips, plain_warning};
 
 fn grid_of(job: &JobStatusResponse) -> GridData {
     let dates: Vec<Date> = job.date_range.clone();
@@ -165,11 +166,18 @@ fn JobView(job: JobStatusResponse) -> impl IntoView {
     let j = job;
     let grid = grid_of(&j);
     let breakdown = Breakdown::count(j.details.iter().map(|d| (d.status, d.skip_reason)));
-    let warnings = j
-        .warnings
-        .clone()
-        .unwrap_or_default()
+    // Skips in sentences from the details; other warnings (downloads, superseded days) as
+    // stored, with plain lists. The API keeps the reference's text.
+    let notes = Skips::of_job(&j.details)
+        .sentences("")
         .into_iter()
+        .chain(
+            j.warnings
+                .iter()
+                .flatten()
+                .filter(|w| !w.starts_with("Skipped "))
+                .map(|w| plain_warning(w)),
+        )
         .map(|w| view! { <li>{w}</li> })
         .collect_view();
     let active = !j.status.is_terminal();
@@ -206,7 +214,7 @@ fn JobView(job: JobStatusResponse) -> impl IntoView {
             </p>
             {finished}
             <ProgressBar breakdown/>
-            <ul class="warnings">{warnings}</ul>
+            <ul class="notes" id="job-notes">{notes}</ul>
             <Grid data=Signal::derive(move || grid.clone())/>
         </div>
     }

@@ -3,7 +3,6 @@
 //! The form lives in the URL, so a reload, a shared link or the way back restores it.
 
 mod cells;
-mod notes;
 mod state;
 
 use ai_trader_core::api::{CoverageResponse, ModelSummary, ModelsResponse, TriggerResponse};
@@ -23,6 +22,7 @@ use state::FormState;
 use crate::api::{self, Abort, ApiError};
 use crate::components::{ErrorText, Grid, GridData};
 use crate::format::count;
+use crate::notes;
 
 /// Today in the browser, for calendar-only planning.
 fn browser_today() -> Date {
@@ -196,7 +196,7 @@ fn PlanSummary(
                     <div class="supersede" id="supersede" role="status">
                         <strong>{format!("This job replaces {} of existing results:", count(days, "completed model-day", "completed model-days"))}</strong>
                         <ul>{lines}</ul>
-                        <span>"Their later days are run again from the new results. You will be asked to confirm."</span>
+                        <span>"Their results stop counting: the new days change the portfolio they started from. Resume these models afterwards to run their later days again. You will be asked to confirm."</span>
                     </div>
                 }
             });

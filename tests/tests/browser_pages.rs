@@ -321,6 +321,9 @@ async fn every_page_fits_a_phone() {
         .wait_text("#chart-hover", |t| t.contains("mock-trader:"))
         .await;
     assert!(hover.contains("QQQ buy & hold:"), "{hover}");
+    browser
+        .eval("document.querySelector('.chart').scrollIntoView()")
+        .await;
     browser.screenshot("results-hover-phone").await;
     phone_page(
         &browser,

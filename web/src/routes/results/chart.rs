@@ -26,10 +26,10 @@ pub struct Series {
 
 const W: f64 = 760.0;
 const H: f64 = 300.0;
-const LEFT: f64 = 78.0;
+const LEFT: f64 = 92.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 14.0;
-const BOTTOM: f64 = 34.0;
+const BOTTOM: f64 = 40.0;
 
 /// Round steps for `span` split in about `n` parts: 1, 2 or 5 times a power of ten.
 fn nice_step(span: f64, n: f64) -> f64 {
@@ -109,6 +109,16 @@ impl Scale {
 }
 
 fn axes(scale: &Scale) -> impl IntoView + use<> {
+    // Whole amounts when the steps are: shorter labels stay readable on a phone.
+    let whole = scale.step >= 1.0;
+    let label = move |v: f64| {
+        let text = money(v);
+        if whole {
+            text.trim_end_matches(".00").to_owned()
+        } else {
+            text
+        }
+    };
     let values = scale
         .value_ticks()
         .into_iter()
@@ -116,19 +126,26 @@ fn axes(scale: &Scale) -> impl IntoView + use<> {
             let y = format!("{:.1}", scale.y(v));
             view! {
                 <line class="gridline" x1=LEFT.to_string() x2=(W - RIGHT).to_string() y1=y.clone() y2=y.clone()/>
-                <text class="axis" x=(LEFT - 6.0).to_string() y=y text-anchor="end" dominant-baseline="middle">{money(v)}</text>
+                <text class="axis" x=(LEFT - 6.0).to_string() y=y text-anchor="end" dominant-baseline="middle">{label(v)}</text>
             }
         })
         .collect_view();
+    let last = scale.dates.len().saturating_sub(1);
     let dates = scale
         .date_ticks()
         .into_iter()
         .map(|i| {
             let x = format!("{:.1}", scale.x(i));
             let d = scale.dates[i];
+            // The outer labels grow inwards, so they stay inside the chart.
+            let anchor = match i {
+                0 => "start",
+                i if i == last => "end",
+                _ => "middle",
+            };
             view! {
                 <line class="gridline" x1=x.clone() x2=x.clone() y1=TOP.to_string() y2=(H - BOTTOM).to_string()/>
-                <text class="axis" x=x y=(H - BOTTOM + 16.0).to_string() text-anchor="middle">{d.to_string().get(5..).unwrap_or_default().to_owned()}</text>
+                <text class="axis" x=x y=(H - BOTTOM + 22.0).to_string() text-anchor=anchor>{d.to_string().get(5..).unwrap_or_default().to_owned()}</text>
             }
         })
         .collect_view();

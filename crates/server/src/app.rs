@@ -208,6 +208,7 @@ impl AppState {
             redactor,
             max_concurrent_jobs: settings.max_concurrent_jobs,
             max_parallel_models: settings.max_parallel_models,
+            worker_concurrency: settings.worker_concurrency,
         });
         let hosts = allowed_hosts(&settings.allowed_hosts, settings.bind_host.as_deref());
         let origins = allowed_origins(&settings.allowed_origins);

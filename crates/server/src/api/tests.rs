@@ -21,6 +21,7 @@ fn settings(dir: &std::path::Path) -> Settings {
         results_lookback_days: 30,
         max_concurrent_jobs: 4,
         max_parallel_models: 4,
+        worker_concurrency: 16,
         resume_interrupted_jobs: true,
         allowed_origins: vec!["http://ui.example".into()],
         api_token: None,

@@ -24,8 +24,11 @@ pub struct Settings {
     pub results_lookback_days: u32,
     /// `MAX_CONCURRENT_JOBS`.
     pub max_concurrent_jobs: usize,
-    /// `MAX_PARALLEL_MODELS`: models run at once within a date.
+    /// `MAX_PARALLEL_MODELS`: model-days of one job run at once.
     pub max_parallel_models: usize,
+    /// `WORKER_CONCURRENCY`: model-days run at once by this process, over all jobs (default
+    /// `MAX_CONCURRENT_JOBS` × `MAX_PARALLEL_MODELS`).
+    pub worker_concurrency: usize,
     /// `RESUME_INTERRUPTED_JOBS`.
     pub resume_interrupted_jobs: bool,
     /// `ALLOWED_ORIGINS`: CORS origins (`*` for any).
@@ -173,6 +176,8 @@ impl Env<'_> {
             }
             Ok(value)
         };
+        let max_concurrent_jobs = positive("MAX_CONCURRENT_JOBS", 4)?;
+        let max_parallel_models = positive("MAX_PARALLEL_MODELS", 4)?;
         Ok(Settings {
             mode,
             preserve_dev_data: self.flag("PRESERVE_DEV_DATA", false)?,
@@ -187,8 +192,12 @@ impl Env<'_> {
                 30,
                 "a whole number",
             )?,
-            max_concurrent_jobs: positive("MAX_CONCURRENT_JOBS", 4)? as usize,
-            max_parallel_models: positive("MAX_PARALLEL_MODELS", 4)? as usize,
+            max_concurrent_jobs: max_concurrent_jobs as usize,
+            max_parallel_models: max_parallel_models as usize,
+            worker_concurrency: positive(
+                "WORKER_CONCURRENCY",
+                max_concurrent_jobs.saturating_mul(max_parallel_models),
+            )? as usize,
             resume_interrupted_jobs: self.flag("RESUME_INTERRUPTED_JOBS", true)?,
             allowed_origins: self
                 .get("ALLOWED_ORIGINS")

@@ -152,6 +152,14 @@ fn settings_from_env() {
     assert_eq!(settings.max_simulation_days, 60);
     assert!(settings.preserve_dev_data && settings.demo_market && settings.resume_interrupted_jobs);
     assert_eq!(settings.allowed_origins, ["http://a.test", "http://b.test"]);
+    // The process-wide model-day limit defaults to jobs × models per job.
+    assert_eq!(settings.worker_concurrency, 16);
+    let limits = HashMap::from([("MAX_PARALLEL_MODELS", "6"), ("WORKER_CONCURRENCY", "5")]);
+    let lookup = |k: &str| limits.get(k).map(|v| (*v).to_owned());
+    assert_eq!(Env(&lookup).settings(None).unwrap().worker_concurrency, 5);
+    let zero = HashMap::from([("WORKER_CONCURRENCY", "0")]);
+    let lookup = |k: &str| zero.get(k).map(|v| (*v).to_owned());
+    assert!(Env(&lookup).settings(None).is_err());
 
     let bad = HashMap::from([("MAX_SIMULATION_DAYS", "thirty")]);
     let lookup = |k: &str| bad.get(k).map(|v| (*v).to_owned());

@@ -1,11 +1,13 @@
-//! The job worker: each job reads its details once and runs them date by date; within a date,
-//! models in parallel (bounded by `MAX_PARALLEL_MODELS`); each model-day commits in one
-//! transaction; at most `MAX_CONCURRENT_JOBS` jobs run at once (others wait, `pending`). Status
-//! changes go through the store, which checks them with the core state machine.
+//! The job worker: each model of a job moves through its own dates as fast as it can (a
+//! model-day starts when the core's readiness rule says so: the model's previous day ended),
+//! never waiting for another model; at most `MAX_PARALLEL_MODELS` model-days of a job and
+//! `WORKER_CONCURRENCY` over all jobs run at once; each model-day commits in one transaction; at
+//! most `MAX_CONCURRENT_JOBS` jobs run at once (others wait, `pending`). Status changes go
+//! through the store, which checks them with the core state machine.
 
 mod model_day;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -39,6 +41,8 @@ struct Inner {
     clock: Clock,
     redactor: Redactor,
     job_slots: Arc<Semaphore>,
+    /// `WORKER_CONCURRENCY`: model-days running at once in this process.
+    model_day_slots: Arc<Semaphore>,
     max_parallel_models: usize,
     /// Jobs being run by this process (a job is never run twice at once), each with a receiver
     /// that closes when its run ends.
@@ -71,6 +75,8 @@ pub struct WorkerParts {
     pub max_concurrent_jobs: usize,
     /// `MAX_PARALLEL_MODELS`.
     pub max_parallel_models: usize,
+    /// `WORKER_CONCURRENCY`.
+    pub worker_concurrency: usize,
 }
 
 /// Removes a job from the running set when its run ends, however it ends; dropping the sender
@@ -110,6 +116,7 @@ impl Worker {
                 clock: parts.clock,
                 redactor: parts.redactor,
                 job_slots: Arc::new(Semaphore::new(parts.max_concurrent_jobs.max(1))),
+                model_day_slots: Arc::new(Semaphore::new(parts.worker_concurrency.max(1))),
                 max_parallel_models: parts.max_parallel_models.max(1),
                 running: Mutex::new(HashMap::new()),
                 stopping: AtomicBool::new(false),
@@ -206,18 +213,9 @@ impl Worker {
                 .await?;
         }
         tracing::info!(job_id, models = ?job.models, "job running");
-        let mut pending: BTreeMap<Date, Vec<String>> = BTreeMap::new();
-        for detail in inner.db.details(job_id).await? {
-            if detail.status == DetailStatus::Pending {
-                pending.entry(detail.date).or_default().push(detail.model);
-            }
-        }
-        for (date, models) in pending {
-            if self.stopping() {
-                tracing::info!(job_id, "shutting down: the job is left for recovery");
-                return Ok(Some(job.status));
-            }
-            self.run_date(job_id, date, models).await?;
+        if !self.run_ready(job_id).await? {
+            tracing::info!(job_id, "shutting down: the job is left for recovery");
+            return Ok(Some(job.status));
         }
         let status = inner.db.finish_job_if_done(job_id).await?;
         tracing::info!(job_id, status = ?status, "job finished");
@@ -265,40 +263,65 @@ impl Worker {
         Ok(())
     }
 
-    /// Runs the pending model-days of one date, models in parallel.
-    async fn run_date(
-        &self,
-        job_id: &str,
-        date: Date,
-        models: Vec<String>,
-    ) -> Result<(), StoreError> {
-        let limit = Arc::new(Semaphore::new(self.inner.max_parallel_models));
-        let mut tasks = Vec::with_capacity(models.len());
-        for model in models {
-            let worker = self.clone();
-            let limit = limit.clone();
-            let job_id = job_id.to_owned();
-            tasks.push(tokio::spawn(async move {
-                let _permit = limit.acquire_owned().await;
-                worker.model_day(&job_id, date, &model).await
-            }));
+    /// Runs a job's model-days as each becomes ready: each model through its own dates, the
+    /// earliest waiting dates first when the job's limit is reached. `false` when shutdown
+    /// stopped it (running model-days finish; the rest stay pending for recovery).
+    async fn run_ready(&self, job_id: &str) -> Result<bool, StoreError> {
+        let mut days: BTreeMap<String, Vec<(Date, DetailStatus)>> = BTreeMap::new();
+        for d in self.inner.db.details(job_id).await? {
+            days.entry(d.model).or_default().push((d.date, d.status));
         }
-        for task in tasks {
-            task.await??;
+        // Ready and not started yet, by date then model.
+        let mut waiting: BTreeSet<(Date, String)> = BTreeSet::new();
+        for (model, model_days) in &days {
+            waiting.extend(ready_of(model, model_days));
         }
-        Ok(())
+        let mut running = tokio::task::JoinSet::new();
+        loop {
+            while running.len() < self.inner.max_parallel_models && !self.stopping() {
+                let Some((date, model)) = waiting.pop_first() else {
+                    break;
+                };
+                set_status(&mut days, &model, date, DetailStatus::Running);
+                let (worker, job_id) = (self.clone(), job_id.to_owned());
+                running.spawn(async move {
+                    let slots = worker.inner.model_day_slots.clone();
+                    let _slot = slots.acquire_owned().await;
+                    let ended = worker.model_day(&job_id, date, &model).await;
+                    (model, date, ended)
+                });
+            }
+            let Some(joined) = running.join_next().await else {
+                break;
+            };
+            let (model, date, ended) = joined?;
+            set_status(&mut days, &model, date, ended?);
+            if let Some(model_days) = days.get(&model) {
+                waiting.extend(ready_of(&model, model_days));
+            }
+        }
+        Ok(!self.stopping())
     }
 
     /// Starts, runs and ends one model-day: committed when it succeeds, failed with its reason
-    /// (and nothing else written) when it does not.
-    async fn model_day(&self, job_id: &str, date: Date, model: &str) -> Result<(), StoreError> {
+    /// (and nothing else written) when it does not. Returns the status it ended in (`skipped`
+    /// when a cancel took it before it started).
+    async fn model_day(
+        &self,
+        job_id: &str,
+        date: Date,
+        model: &str,
+    ) -> Result<DetailStatus, StoreError> {
         let db = &self.inner.db;
-        if self.stopping() || !db.start_detail(job_id, date, model).await? {
-            return Ok(()); // cancelled meanwhile
+        if self.stopping() {
+            return Ok(DetailStatus::Pending);
+        }
+        if !db.start_detail(job_id, date, model).await? {
+            return Ok(DetailStatus::Skipped); // cancelled meanwhile
         }
         let failure = match self.inner.trade_day(job_id, model, date).await {
             Ok(day) => match db.commit_day(day).await {
-                Ok(()) => return Ok(()),
+                Ok(()) => return Ok(DetailStatus::Completed),
                 Err(e) => {
                     tracing::error!(job_id, model, %date, error = %e, "commit failed");
                     format!("Execution failed: could not save the day: {e}")
@@ -310,6 +333,33 @@ impl Worker {
             }
         };
         let failure = self.inner.redactor.redact(&failure);
-        db.fail_detail(job_id, date, model, failure).await
+        db.fail_detail(job_id, date, model, failure).await?;
+        Ok(DetailStatus::Failed)
+    }
+}
+
+/// The model's next model-day to start, if it is ready (the core's rule).
+fn ready_of(model: &str, model_days: &[(Date, DetailStatus)]) -> Vec<(Date, String)> {
+    ai_trader_core::job::ready(
+        model_days
+            .iter()
+            .map(|(date, status)| (model, *date, *status)),
+    )
+    .into_iter()
+    .map(|(_, date)| (date, model.to_owned()))
+    .collect()
+}
+
+fn set_status(
+    days: &mut BTreeMap<String, Vec<(Date, DetailStatus)>>,
+    model: &str,
+    date: Date,
+    status: DetailStatus,
+) {
+    if let Some(day) = days
+        .get_mut(model)
+        .and_then(|d| d.iter_mut().find(|(d, _)| *d == date))
+    {
+        day.1 = status;
     }
 }

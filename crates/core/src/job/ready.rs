@@ -1,0 +1,76 @@
+//! Which of a job's model-days may start now. Portfolio continuity is per model: a model's day
+//! starts from that model's previous day, and from nothing else, so each model moves through
+//! its dates at its own pace and never waits for another model.
+
+use std::collections::BTreeMap;
+
+use super::DetailStatus;
+use crate::Date;
+
+/// The model-days of a job that may start now: for each model, its earliest model-day that has
+/// not ended, when that one is pending (a running one keeps the model busy). Ended days
+/// (completed, failed, skipped) never block the next: a failed day's successor continues from
+/// the model's last completed day. Returned by model, then date.
+pub fn ready<'a>(
+    details: impl IntoIterator<Item = (&'a str, Date, DetailStatus)>,
+) -> Vec<(&'a str, Date)> {
+    let mut next: BTreeMap<&'a str, (Date, DetailStatus)> = BTreeMap::new();
+    for (model, date, status) in details {
+        if status.is_terminal() {
+            continue;
+        }
+        next.entry(model)
+            .and_modify(|earliest| {
+                if date < earliest.0 {
+                    *earliest = (date, status);
+                }
+            })
+            .or_insert((date, status));
+    }
+    next.into_iter()
+        .filter(|(_, (_, status))| *status == DetailStatus::Pending)
+        .map(|(model, (date, _))| (model, date))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use DetailStatus::{Completed, Failed, Pending, Running, Skipped};
+
+    fn d(day: u32) -> Date {
+        Date::from_ymd(2025, 10, day).unwrap()
+    }
+
+    #[test]
+    fn each_model_waits_only_for_its_own_previous_day() {
+        let details = [
+            ("fast", d(6), Completed),
+            ("fast", d(7), Completed),
+            ("fast", d(8), Pending),
+            ("slow", d(6), Running),
+            ("slow", d(7), Pending),
+            ("new", d(6), Pending),
+            ("new", d(7), Pending),
+        ];
+        assert_eq!(ready(details), vec![("fast", d(8)), ("new", d(6))]);
+    }
+
+    #[test]
+    fn ended_days_never_block_and_a_finished_model_has_nothing_ready() {
+        let details = [
+            ("m", d(6), Failed),
+            ("m", d(7), Skipped),
+            ("m", d(8), Pending),
+            ("done", d(6), Completed),
+        ];
+        assert_eq!(ready(details), vec![("m", d(8))]);
+        // Order of the input does not matter.
+        let shuffled = [
+            ("m", d(8), Pending),
+            ("m", d(6), Failed),
+            ("m", d(7), Skipped),
+        ];
+        assert_eq!(ready(shuffled), vec![("m", d(8))]);
+    }
+}

@@ -36,7 +36,10 @@ fn Badge() -> impl IntoView {
             if h.deployment.preserve_dev_data == Some(false) {
                 title.push_str(". DEV mode: the database is reset each time the server starts; set PRESERVE_DEV_DATA=true to keep it.");
             }
-            view! { <span class="badge online" id="mode-badge" title=title>{mode}</span> {synthetic} }.into_any()
+            let degraded = h.problem.map(|problem| view! {
+                <span class="badge offline" id="degraded" title=format!("The server cannot save its work and keeps retrying: {problem}")>"cannot save"</span>
+            });
+            view! { <span class="badge online" id="mode-badge" title=title>{mode}</span> {synthetic} {degraded} }.into_any()
         }
     }
     }

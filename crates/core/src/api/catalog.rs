@@ -75,8 +75,11 @@ pub struct CoverageResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct HealthResponse {
-    /// `healthy` or `unhealthy`.
+    /// `healthy`, `degraded` (serving, but writes fail and are being retried) or `unhealthy`.
     pub status: String,
+    /// With `degraded`: what fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
     /// `connected` or `disconnected`.
     pub database: String,
     /// The server's time.

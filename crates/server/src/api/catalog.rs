@@ -59,8 +59,16 @@ pub(super) async fn health(
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
+    // Serving, but the worker's writes fail: it retries, and says why here.
+    let write_problem = state.worker.write_problem();
+    let status = match (connected, &write_problem) {
+        (false, _) => "unhealthy",
+        (true, Some(_)) => "degraded",
+        (true, None) => "healthy",
+    };
     let body = Json(HealthResponse {
-        status: if connected { "healthy" } else { "unhealthy" }.to_owned(),
+        status: status.to_owned(),
+        problem: write_problem,
         database: if connected {
             "connected"
         } else {

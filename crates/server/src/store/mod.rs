@@ -135,7 +135,8 @@ pub trait JobStore {
         error: Option<&str>,
     ) -> Result<JobStatus, StoreError>;
 
-    /// `pending → running` for a model-day; `false` when it is no longer pending (cancelled).
+    /// `pending → running` for a model-day (`true` too when it is already running: the same run
+    /// retrying after a failed write); `false` when it has ended or was cancelled.
     fn start_detail(&self, job_id: &str, date: Date, model: &str) -> Result<bool, StoreError>;
 
     /// Marks a model-day failed; nothing else is written.

@@ -49,6 +49,8 @@ struct Inner {
     running: Mutex<HashMap<String, watch::Receiver<()>>>,
     /// Set at shutdown: no model-day starts any more.
     stopping: AtomicBool,
+    /// The last write that failed, while writes fail (cleared by the next one that succeeds).
+    write_problem: Mutex<Option<String>>,
 }
 
 /// What a worker is built from.
@@ -120,6 +122,7 @@ impl Worker {
                 max_parallel_models: parts.max_parallel_models.max(1),
                 running: Mutex::new(HashMap::new()),
                 stopping: AtomicBool::new(false),
+                write_problem: Mutex::new(None),
             }),
         }
     }
@@ -177,6 +180,42 @@ impl Worker {
         self.inner.stopping.load(Ordering::SeqCst)
     }
 
+    /// While the worker's writes fail (a full disk, an I/O error): what failed last.
+    pub fn write_problem(&self) -> Option<String> {
+        lock(&self.inner.write_problem).clone()
+    }
+
+    /// Runs `write` until it succeeds: a failed write is retried with backoff (up to 5 s
+    /// apart) and reported by [`Worker::write_problem`] meanwhile, so nothing this worker has
+    /// started is ever left without someone working on it, and it heals without a restart.
+    /// `None` when shutdown came first (restart recovery takes over).
+    async fn until_written<T, F, Fut>(&self, what: &str, mut write: F) -> Option<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, StoreError>>,
+    {
+        let mut backoff = Duration::from_millis(200);
+        loop {
+            match write().await {
+                Ok(value) => {
+                    if lock(&self.inner.write_problem).take().is_some() {
+                        tracing::info!("writes succeed again");
+                    }
+                    return Some(value);
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "{what} could not be written; retrying");
+                    *lock(&self.inner.write_problem) = Some(format!("{what}: {e}"));
+                    if self.stopping() {
+                        return None;
+                    }
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+    }
+
     /// Runs a job to its end (the caller decides whether to await it). If this process is
     /// already running the job, waits for that run to end instead. At shutdown the run stops
     /// between model-days and leaves the job active for recovery.
@@ -217,7 +256,12 @@ impl Worker {
             tracing::info!(job_id, "shutting down: the job is left for recovery");
             return Ok(Some(job.status));
         }
-        let status = inner.db.finish_job_if_done(job_id).await?;
+        let Some(status) = self
+            .until_written("the job's end", || inner.db.finish_job_if_done(job_id))
+            .await
+        else {
+            return Ok(Some(job.status));
+        };
         tracing::info!(job_id, status = ?status, "job finished");
         Ok(status)
     }
@@ -287,7 +331,10 @@ impl Worker {
                 running.spawn(async move {
                     let slots = worker.inner.model_day_slots.clone();
                     let _slot = slots.acquire_owned().await;
-                    let ended = worker.model_day(&job_id, date, &model).await;
+                    let ended = worker
+                        .until_written("a model-day", || worker.model_day(&job_id, date, &model))
+                        .await
+                        .unwrap_or(DetailStatus::Pending);
                     (model, date, ended)
                 });
             }
@@ -295,7 +342,7 @@ impl Worker {
                 break;
             };
             let (model, date, ended) = joined?;
-            set_status(&mut days, &model, date, ended?);
+            set_status(&mut days, &model, date, ended);
             if let Some(model_days) = days.get(&model) {
                 waiting.extend(ready_of(&model, model_days));
             }
@@ -316,6 +363,7 @@ impl Worker {
         if self.stopping() {
             return Ok(DetailStatus::Pending);
         }
+        // Pending, or still running after a write of this day failed: (re)run it.
         if !db.start_detail(job_id, date, model).await? {
             return Ok(DetailStatus::Skipped); // cancelled meanwhile
         }
@@ -362,4 +410,11 @@ fn set_status(
     {
         day.1 = status;
     }
+}
+
+/// The guarded value, even if a panicking holder poisoned the lock.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

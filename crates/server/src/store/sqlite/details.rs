@@ -171,8 +171,12 @@ pub(super) fn start(
     model: &str,
     now: &str,
 ) -> Result<bool, StoreError> {
-    if status_of(tx, job_id, day, model)? != Some(DetailStatus::Pending) {
-        return Ok(false);
+    match status_of(tx, job_id, day, model)? {
+        Some(DetailStatus::Pending) => {}
+        // A retry of this process's own day after a failed write (a restart sets running days
+        // back to pending first, so a running day is always the current run's).
+        Some(DetailStatus::Running) => return Ok(true),
+        _ => return Ok(false),
     }
     let m = Move::to(DetailStatus::Running);
     Ok(move_details(

@@ -126,3 +126,50 @@ async fn without_resume_an_interrupted_job_ends_as_in_the_reference() {
         .await;
     assert_eq!(status, 200);
 }
+
+/// The state of one model-day in a status answer.
+fn detail<'a>(status: &'a Value, date: &str) -> &'a Value {
+    status["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["date"] == date)
+        .unwrap_or_else(|| panic!("no detail on {date}: {status}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_day_that_keeps_killing_its_process_is_failed_after_max_attempts() {
+    const LONG_DAYS: &str = r#"{"models": [
+        {"name": "A", "basemodel": "mock/a", "signature": "alpha", "enabled": true, "provider": "mock", "latency_ms": 700}
+    ]}"#;
+    let workspace = Workspace::new();
+    let options = Options::dev().config(LONG_DAYS).with("MAX_ATTEMPTS", "2");
+    workspace.import_real_data(&options);
+    let mut server = workspace.start(&options);
+    let job = server
+        .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-02"}))
+        .await;
+    // Twice, the process dies while the first day runs (as a day that crashes it would).
+    for _ in 0..2 {
+        server
+            .wait_status(
+                &job,
+                "the first day running",
+                Duration::from_secs(30),
+                |s| detail(s, "2025-10-01")["status"] == "running",
+            )
+            .await;
+        server.kill_9();
+        server = workspace.start(&options);
+    }
+    // The third start gives up on it; the model's next day still runs.
+    let status = server.wait(&job, Duration::from_secs(60)).await;
+    assert_eq!(status["status"], "partial", "{status}");
+    let first = detail(&status, "2025-10-01");
+    assert_eq!(first["status"], "failed", "{status}");
+    assert_eq!(
+        first["error"],
+        "Abandoned after 2 attempts: the process running this model-day stopped each time"
+    );
+    assert_eq!(detail(&status, "2025-10-02")["status"], "completed");
+}

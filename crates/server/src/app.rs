@@ -209,6 +209,7 @@ impl AppState {
             max_concurrent_jobs: settings.max_concurrent_jobs,
             max_parallel_models: settings.max_parallel_models,
             worker_concurrency: settings.worker_concurrency,
+            max_attempts: settings.max_attempts,
         });
         let hosts = allowed_hosts(&settings.allowed_hosts, settings.bind_host.as_deref());
         let origins = allowed_origins(&settings.allowed_origins);

@@ -22,6 +22,7 @@ fn settings(dir: &std::path::Path) -> Settings {
         max_concurrent_jobs: 4,
         max_parallel_models: 4,
         worker_concurrency: 16,
+        max_attempts: 3,
         resume_interrupted_jobs: true,
         allowed_origins: vec!["http://ui.example".into()],
         api_token: None,

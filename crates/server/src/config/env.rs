@@ -29,6 +29,9 @@ pub struct Settings {
     /// `WORKER_CONCURRENCY`: model-days run at once by this process, over all jobs (default
     /// `MAX_CONCURRENT_JOBS` × `MAX_PARALLEL_MODELS`).
     pub worker_concurrency: usize,
+    /// `MAX_ATTEMPTS`: how many times a model-day is started before it is failed (its process
+    /// stopping under it each time: a crash loop).
+    pub max_attempts: u32,
     /// `RESUME_INTERRUPTED_JOBS`.
     pub resume_interrupted_jobs: bool,
     /// `ALLOWED_ORIGINS`: CORS origins (`*` for any).
@@ -198,6 +201,7 @@ impl Env<'_> {
                 "WORKER_CONCURRENCY",
                 max_concurrent_jobs.saturating_mul(max_parallel_models),
             )? as usize,
+            max_attempts: positive("MAX_ATTEMPTS", 3)?,
             resume_interrupted_jobs: self.flag("RESUME_INTERRUPTED_JOBS", true)?,
             allowed_origins: self
                 .get("ALLOWED_ORIGINS")

@@ -125,9 +125,11 @@ impl Db {
         job_id: &str,
         date: Date,
         model: &str,
+        max_attempts: u32,
     ) -> Result<bool, StoreError> {
         let (id, model) = (job_id.to_owned(), model.to_owned());
-        self.call(move |s| s.start_detail(&id, date, &model)).await
+        self.call(move |s| s.start_detail(&id, date, &model, max_attempts))
+            .await
     }
 
     /// See [`super::JobStore::fail_detail`].

@@ -135,9 +135,16 @@ pub trait JobStore {
         error: Option<&str>,
     ) -> Result<JobStatus, StoreError>;
 
-    /// `pending → running` for a model-day (`true` too when it is already running: the same run
-    /// retrying after a failed write); `false` when it has ended or was cancelled.
-    fn start_detail(&self, job_id: &str, date: Date, model: &str) -> Result<bool, StoreError>;
+    /// `pending → running` for a model-day, counting the attempt (`true` too when it is already
+    /// running: the same run retrying after a failed write); `false` when it has ended or was
+    /// cancelled, or was failed now because `max_attempts` starts never finished it.
+    fn start_detail(
+        &self,
+        job_id: &str,
+        date: Date,
+        model: &str,
+        max_attempts: u32,
+    ) -> Result<bool, StoreError>;
 
     /// Marks a model-day failed; nothing else is written.
     fn fail_detail(

@@ -44,6 +44,8 @@ struct Inner {
     /// `WORKER_CONCURRENCY`: model-days running at once in this process.
     model_day_slots: Arc<Semaphore>,
     max_parallel_models: usize,
+    /// `MAX_ATTEMPTS`: starts of a model-day before it is failed.
+    max_attempts: u32,
     /// Jobs being run by this process (a job is never run twice at once), each with a receiver
     /// that closes when its run ends.
     running: Mutex<HashMap<String, watch::Receiver<()>>>,
@@ -79,6 +81,8 @@ pub struct WorkerParts {
     pub max_parallel_models: usize,
     /// `WORKER_CONCURRENCY`.
     pub worker_concurrency: usize,
+    /// `MAX_ATTEMPTS`.
+    pub max_attempts: u32,
 }
 
 /// Removes a job from the running set when its run ends, however it ends; dropping the sender
@@ -120,6 +124,7 @@ impl Worker {
                 job_slots: Arc::new(Semaphore::new(parts.max_concurrent_jobs.max(1))),
                 model_day_slots: Arc::new(Semaphore::new(parts.worker_concurrency.max(1))),
                 max_parallel_models: parts.max_parallel_models.max(1),
+                max_attempts: parts.max_attempts.max(1),
                 running: Mutex::new(HashMap::new()),
                 stopping: AtomicBool::new(false),
                 write_problem: Mutex::new(None),
@@ -364,8 +369,12 @@ impl Worker {
             return Ok(DetailStatus::Pending);
         }
         // Pending, or still running after a write of this day failed: (re)run it.
-        if !db.start_detail(job_id, date, model).await? {
-            return Ok(DetailStatus::Skipped); // cancelled meanwhile
+        if !db
+            .start_detail(job_id, date, model, self.inner.max_attempts)
+            .await?
+        {
+            // Ended meanwhile: cancelled, or failed after too many attempts.
+            return Ok(DetailStatus::Skipped);
         }
         let failure = match self.inner.trade_day(job_id, model, date).await {
             Ok(day) => match db.commit_day(day).await {

@@ -163,30 +163,59 @@ pub(super) fn status_of(
     status.map(|s| detail_status(&s)).transpose()
 }
 
-/// `pending → running`; `false` when the detail is gone or no longer pending (cancelled).
+/// `pending → running`, counting the attempt; `true` also for a day already running (the same
+/// run retrying after a failed write). `false` when the detail is gone or has ended
+/// (cancelled), or when it was already started `max_attempts` times: each time the process
+/// running it stopped, so it is failed instead of started again.
 pub(super) fn start(
     tx: &Transaction<'_>,
     job_id: &str,
     day: Date,
     model: &str,
+    max_attempts: u32,
     now: &str,
 ) -> Result<bool, StoreError> {
     match status_of(tx, job_id, day, model)? {
         Some(DetailStatus::Pending) => {}
-        // A retry of this process's own day after a failed write (a restart sets running days
-        // back to pending first, so a running day is always the current run's).
+        // A restart sets running days back to pending first, so a running day is always the
+        // current run's.
         Some(DetailStatus::Running) => return Ok(true),
         _ => return Ok(false),
     }
+    let attempts: u32 = tx.query_row(
+        "SELECT attempts FROM job_details WHERE job_id = ?1 AND date = ?2 AND model = ?3",
+        params![job_id, day.to_string(), model],
+        |r| r.get(0),
+    )?;
+    if attempts >= max_attempts {
+        let error = format!(
+            "Abandoned after {attempts} attempts: the process running this model-day stopped each time"
+        );
+        let scope = Scope::Detail(day, model);
+        move_details(
+            tx,
+            job_id,
+            scope,
+            &[DetailStatus::Pending],
+            Move::fail(&error),
+            now,
+        )?;
+        return Ok(false);
+    }
     let m = Move::to(DetailStatus::Running);
-    Ok(move_details(
+    let started = move_details(
         tx,
         job_id,
         Scope::Detail(day, model),
         &[DetailStatus::Pending],
         m,
         now,
-    )? == 1)
+    )? == 1;
+    tx.execute(
+        "UPDATE job_details SET attempts = attempts + 1 WHERE job_id = ?1 AND date = ?2 AND model = ?3",
+        params![job_id, day.to_string(), model],
+    )?;
+    Ok(started)
 }
 
 /// Ends one model-day (completed or failed) from whatever status it has: an illegal move is an

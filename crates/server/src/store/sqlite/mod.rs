@@ -220,9 +220,15 @@ impl JobStore for SqliteStore {
         self.write(|tx| jobs::set_status(tx, job_id, to, error, &now))
     }
 
-    fn start_detail(&self, job_id: &str, date: Date, model: &str) -> Result<bool, StoreError> {
+    fn start_detail(
+        &self,
+        job_id: &str,
+        date: Date,
+        model: &str,
+        max_attempts: u32,
+    ) -> Result<bool, StoreError> {
         let now = self.clock.timestamp();
-        self.write(|tx| details::start(tx, job_id, date, model, &now))
+        self.write(|tx| details::start(tx, job_id, date, model, max_attempts, &now))
     }
 
     fn fail_detail(

@@ -136,6 +136,11 @@ CREATE INDEX idx_coverage_symbol ON price_data_coverage(symbol);
     r"
 ALTER TABLE jobs ADD COLUMN download_dates TEXT NOT NULL DEFAULT '[]';
 ",
+    // 4: how many times each model-day was started: a day whose process stopped under it too
+    // often (a crash loop) is failed instead of started again.
+    r"
+ALTER TABLE job_details ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+",
 ];
 
 /// The schema version this binary writes.

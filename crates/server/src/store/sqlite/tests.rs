@@ -91,7 +91,7 @@ fn run_all(store: &SqliteStore, job: &str, value: f64) {
     store.set_job_status(job, JobStatus::Running, None).unwrap();
     for detail in store.details(job).unwrap() {
         if detail.status == DetailStatus::Pending {
-            assert!(store.start_detail(job, detail.date, "m").unwrap());
+            assert!(store.start_detail(job, detail.date, "m", 3).unwrap());
             store
                 .commit_day(&completed(job, &detail.date.to_string(), value))
                 .unwrap();
@@ -233,7 +233,7 @@ fn cancel_and_recovery() {
     let (_dir, store) = store();
     create(&store, "c", "2025-10-01", "2025-10-03", false).unwrap();
     store.set_job_status("c", JobStatus::Running, None).unwrap();
-    assert!(store.start_detail("c", d("2025-10-01"), "m").unwrap());
+    assert!(store.start_detail("c", d("2025-10-01"), "m", 3).unwrap());
     // A crash now: recovery puts the running day back to pending and the job to pending.
     assert_eq!(store.recover_interrupted(true).unwrap(), ["c"]);
     let job = store.job("c").unwrap().unwrap();
@@ -242,7 +242,7 @@ fn cancel_and_recovery() {
         (JobStatus::Pending, 3, 0)
     );
     store.set_job_status("c", JobStatus::Running, None).unwrap();
-    assert!(store.start_detail("c", d("2025-10-01"), "m").unwrap());
+    assert!(store.start_detail("c", d("2025-10-01"), "m", 3).unwrap());
     let outcome = store.cancel_job("c").unwrap().unwrap();
     assert_eq!(
         (
@@ -253,7 +253,7 @@ fn cancel_and_recovery() {
         (2, 1, JobStatus::Running)
     );
     assert!(
-        !store.start_detail("c", d("2025-10-02"), "m").unwrap(),
+        !store.start_detail("c", d("2025-10-02"), "m", 3).unwrap(),
         "cancelled days do not start"
     );
     store
@@ -292,4 +292,32 @@ fn prices_round_trip() {
     assert_eq!(market.bar("AAPL", d("2025-10-01")), Some(&bar));
     assert_eq!(market.coverage()[0].days, 1);
     assert!(!market.is_synthetic());
+}
+
+#[test]
+fn a_day_whose_process_keeps_stopping_is_failed_after_max_attempts() {
+    let (_dir, store) = store();
+    create(&store, "loop", "2025-10-01", "2025-10-02", false).unwrap();
+    for _ in 0..2 {
+        store
+            .set_job_status("loop", JobStatus::Running, None)
+            .unwrap();
+        assert!(store.start_detail("loop", d("2025-10-01"), "m", 2).unwrap());
+        // The process dies under the day; a restart puts it back to pending.
+        store.recover_interrupted(true).unwrap();
+    }
+    store
+        .set_job_status("loop", JobStatus::Running, None)
+        .unwrap();
+    assert!(!store.start_detail("loop", d("2025-10-01"), "m", 2).unwrap());
+    let details = store.details("loop").unwrap();
+    let day = details.iter().find(|x| x.date == d("2025-10-01")).unwrap();
+    assert_eq!(day.status, DetailStatus::Failed);
+    assert_eq!(
+        day.error.as_deref(),
+        Some("Abandoned after 2 attempts: the process running this model-day stopped each time")
+    );
+    // The model's next day still runs, and a retry of a running day is not a new attempt.
+    assert!(store.start_detail("loop", d("2025-10-02"), "m", 1).unwrap());
+    assert!(store.start_detail("loop", d("2025-10-02"), "m", 1).unwrap());
 }

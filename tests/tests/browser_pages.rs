@@ -1,7 +1,7 @@
 //! The UI beyond the plan page, in headless Chromium against the plain binary: the embedded UI
 //! sent precompressed, the API token flow, a running job cancelled after a confirmation, and
 //! every page at phone width (nothing scrolls sideways, cells big enough to tap, readable
-//! contrast), with screenshots.
+//! contrast), with screenshots; and the UI's figures (time to interactive, input to preview).
 
 use std::process::Command;
 use std::time::Duration;
@@ -358,5 +358,60 @@ async fn every_page_fits_a_phone() {
     // 22 trading days: the annualised return is shown; the baseline is one row.
     browser.wait_for("#baseline-row").await;
     browser.screenshot("results-month").await;
+    browser.close().await;
+}
+
+/// Prints the UI's figures (no timing assertions): time to interactive on localhost, and the
+/// time from an input to the rendered preview of 20 models × 250 days.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ui_performance_figures() {
+    let models: Vec<String> = (0..20)
+        .map(|i| format!(r#"{{"name": "M{i}", "basemodel": "mock", "signature": "m{i:02}", "enabled": true, "provider": "mock"}}"#))
+        .collect();
+    let config = format!(r#"{{"models": [{}]}}"#, models.join(","));
+    let workspace = Workspace::new();
+    // DEV without preserving: the synthetic demo market (2024-01-02 to yesterday) is seeded.
+    let options = Options {
+        env: vec![("DEPLOYMENT_MODE".into(), "DEV".into())],
+        config: Some(config),
+    }
+    .with("MAX_SIMULATION_DAYS", "400");
+    // To measure another build of the UI against this one: AI_TRADER_UI_DIR=<its dist>.
+    let options = match std::env::var("AI_TRADER_UI_DIR") {
+        Ok(dir) => options.with("AI_TRADER_UI_DIR", &dir),
+        Err(_) => options,
+    };
+    let server = workspace.start(&options);
+    let browser = Browser::start().await;
+    browser.goto(&format!("{}/", server.url)).await;
+    browser.wait_for("input[data-model=\"m19\"]").await;
+    let tti = browser.eval("return performance.now()").await;
+    // 250 calendar days.
+    browser.set_value("#start", "2025-01-01").await;
+    browser.set_value("#end", "2025-09-07").await;
+    browser
+        .wait_for("tr[data-model=\"m19\"] td[data-date=\"2025-09-07\"]")
+        .await;
+    let cells = browser
+        .eval("return document.querySelectorAll('td.cell').length")
+        .await;
+    assert_eq!(cells, json!(20 * 250));
+    // A change planned locally (no fetch): toggling "Re-run completed days".
+    let ms = browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const t0 = performance.now(); \
+             document.querySelector('#replace').click(); \
+             requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    println!(
+        "UI: time to interactive {:.0} ms (plan page with 20 models, localhost); input to rendered preview of 20 models x 250 days: {:.1} ms",
+        tti.as_f64().unwrap_or(0.0),
+        ms.as_f64().unwrap_or(0.0)
+    );
+    browser.screenshot("plan-large").await;
     browser.close().await;
 }

@@ -77,6 +77,70 @@ fn focus(id: &str) {
     }
 }
 
+/// The two header rows: months (spanning their dates), then each date's weekday and day.
+fn header_rows(dates: &[Date], notes: &[Option<String>]) -> (AnyView, AnyView) {
+    let months = month_spans(dates)
+        .into_iter()
+        .map(|(label, span)| view! { <th class="month" colspan=span.to_string()>{label}</th> })
+        .collect_view()
+        .into_any();
+    let days = dates
+        .iter()
+        .zip(notes)
+        .map(|(d, note)| {
+            let title = note.clone().unwrap_or_else(|| format::day(*d));
+            let closed = note.is_some();
+            view! {
+                <th class="date" class:closed=closed title=title data-date=d.to_string() scope="col">
+                    <span class="dow">{weekday_letter(*d)}</span>
+                    <span class="dom">{d.day()}</span>
+                </th>
+            }
+        })
+        .collect_view()
+        .into_any();
+    (months, days)
+}
+
+/// A row per model; the cell at `stop` holds the grid's one Tab stop. Cells carry no handlers:
+/// the table's listeners read them.
+fn body_rows(data: GridData, stop: (usize, usize)) -> AnyView {
+    let days: Vec<String> = data.dates.iter().map(|d| format::day(*d)).collect();
+    data.rows
+        .into_iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let model = row.model.clone();
+            let cells = row
+                .cells
+                .into_iter()
+                .zip(data.dates.iter().zip(&days))
+                .enumerate()
+                .map(|(c, (cell, (date, day)))| {
+                    let label = format!("{model}, {day}: {}", cell.title);
+                    let tabindex = if (r, c) == stop { "0" } else { "-1" };
+                    let letter = cell.letter.to_string();
+                    let content = match cell.href {
+                        Some(href) => view! { <A href=href attr:tabindex="-1" attr:class="cell-link">{letter}</A> }.into_any(),
+                        None => letter.into_any(),
+                    };
+                    view! {
+                        <td class=format!("cell {}", cell.class) title=cell.title tabindex=tabindex
+                            id=cell_id(r, c) role="gridcell"
+                            data-date=date.to_string() data-status=cell.class aria-label=label>
+                            {content}
+                        </td>
+                    }
+                })
+                .collect_view();
+            let note = row.note.map(|n| view! { <span class="row-note">{n}</span> });
+            let name = row.model.clone();
+            view! { <tr data-model=row.model role="row"><th class="model" scope="row">{name}{note}</th>{cells}</tr> }
+        })
+        .collect_view()
+        .into_any()
+}
+
 /// The cell element an event happened in.
 fn cell_of(target: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
     target?
@@ -170,59 +234,8 @@ pub fn Grid(data: Signal<GridData>) -> impl IntoView {
             ac.min(data.dates.len().saturating_sub(1)),
         );
         active.set_value(stop);
-        let months = month_spans(&data.dates)
-            .into_iter()
-            .map(|(label, span)| view! { <th class="month" colspan=span.to_string()>{label}</th> })
-            .collect_view();
-        let header = data
-            .dates
-            .iter()
-            .zip(&data.date_notes)
-            .map(|(d, note)| {
-                let title = note.clone().unwrap_or_else(|| format::day(*d));
-                let closed = note.is_some();
-                view! {
-                    <th class="date" class:closed=closed title=title data-date=d.to_string() scope="col">
-                        <span class="dow">{weekday_letter(*d)}</span>
-                        <span class="dom">{d.day()}</span>
-                    </th>
-                }
-            })
-            .collect_view();
-        let days: Vec<String> = data.dates.iter().map(|d| format::day(*d)).collect();
-        let rows = data
-            .rows
-            .into_iter()
-            .enumerate()
-            .map(|(r, row)| {
-                let model = row.model.clone();
-                let cells = row
-                    .cells
-                    .into_iter()
-                    .zip(data.dates.iter().zip(&days))
-                    .enumerate()
-                    .map(|(c, (cell, (date, day)))| {
-                        let label = format!("{model}, {day}: {}", cell.title);
-                        let tabindex = if (r, c) == stop { "0" } else { "-1" };
-                        let letter = cell.letter.to_string();
-                        let content = match cell.href {
-                            Some(href) => view! { <A href=href attr:tabindex="-1" attr:class="cell-link">{letter}</A> }.into_any(),
-                            None => letter.into_any(),
-                        };
-                        view! {
-                            <td class=format!("cell {}", cell.class) title=cell.title tabindex=tabindex
-                                id=cell_id(r, c) role="gridcell"
-                                data-date=date.to_string() data-status=cell.class aria-label=label>
-                                {content}
-                            </td>
-                        }
-                    })
-                    .collect_view();
-                let note = row.note.map(|n| view! { <span class="row-note">{n}</span> });
-                let name = row.model.clone();
-                view! { <tr data-model=row.model role="row"><th class="model" scope="row">{name}{note}</th>{cells}</tr> }
-            })
-            .collect_view();
+        let (months, header) = header_rows(&data.dates, &data.date_notes);
+        let rows = body_rows(data, stop);
         view! {
             <div class="grid-scroll">
                 <table class="grid" role="grid" aria-label="Model-days: models by dates"

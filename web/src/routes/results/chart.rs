@@ -152,6 +152,99 @@ fn axes(scale: &Scale) -> impl IntoView + use<> {
     view! { <g class="axes">{values}{dates}</g> }
 }
 
+/// The date index nearest to the pointer of a mouse event over the chart.
+fn hovered_index(ev: &MouseEvent, scale: &Scale) -> Option<usize> {
+    let svg = ev.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+    let rect = svg.get_bounding_client_rect();
+    if rect.width() <= 0.0 || scale.dates.is_empty() {
+        return None;
+    }
+    let x = (f64::from(ev.client_x()) - rect.left()) / rect.width() * W;
+    (0..scale.dates.len())
+        .min_by(|a, b| (scale.x(*a) - x).abs().total_cmp(&(scale.x(*b) - x).abs()))
+}
+
+/// One line with its points; a model's points open its Day page.
+fn line<N>(s: &Series, scale: &Scale, day_href: fn(&str, Date) -> String, navigate: N) -> AnyView
+where
+    N: Fn(&str, leptos_router::NavigateOptions) + Clone + 'static,
+{
+    let path: Vec<String> = s
+        .points
+        .iter()
+        .map(|(d, v)| format!("{:.1},{:.1}", scale.x_of(*d), scale.y(*v)))
+        .collect();
+    let dots = s
+        .points
+        .iter()
+        .map(|(d, v)| {
+            let title = format!("{} {d}: {}", s.name, money(*v));
+            let open = (!s.baseline).then(|| {
+                let (href, navigate) = (day_href(&s.name, *d), navigate.clone());
+                move |_| navigate(&href, Default::default())
+            });
+            let clickable = open.is_some();
+            view! {
+                <circle cx=format!("{:.1}", scale.x_of(*d)) cy=format!("{:.1}", scale.y(*v)) r="4"
+                    fill=s.colour class:point=clickable data-date=d.to_string()
+                    on:click=move |ev| if let Some(open) = &open { open(ev) }>
+                    <title>{title}</title>
+                </circle>
+            }
+        })
+        .collect_view();
+    view! {
+        <g class="series" data-model=s.name.clone()>
+            <polyline points=path.join(" ") fill="none" stroke=s.colour stroke-width="2" stroke-dasharray=if s.baseline { "6 4" } else { "" }/>
+            {dots}
+        </g>
+    }
+    .into_any()
+}
+
+/// Every shown line's value at the hovered date.
+fn readout(
+    series: &[Series],
+    scale: &Scale,
+    hovered: Option<usize>,
+) -> Option<impl IntoView + use<>> {
+    let date = *scale.dates.get(hovered?)?;
+    let rows = series
+        .iter()
+        .filter_map(|s| {
+            let v = s.points.iter().find(|(d, _)| *d == date)?.1;
+            Some(view! { <li><span class="swatch" style=format!("background: {}", s.colour)></span>{format!("{}: {}", s.name, money(v))}</li> })
+        })
+        .collect_view();
+    Some(
+        view! { <div class="chart-hover" id="chart-hover"><strong>{date.to_string()}</strong><ul>{rows}</ul></div> },
+    )
+}
+
+/// A button per line that hides or shows it.
+fn legend(series: &[Series], hidden: RwSignal<BTreeSet<String>>) -> impl IntoView + use<> {
+    series
+        .iter()
+        .map(|s| {
+            let name = s.name.clone();
+            let shown = {
+                let name = name.clone();
+                move || !hidden.with(|h| h.contains(&name))
+            };
+            let toggle = {
+                let name = name.clone();
+                move |_| hidden.update(|h| if !h.remove(&name) { h.insert(name.clone()); })
+            };
+            view! {
+                <button class="legend-item" aria-pressed=move || shown().to_string() data-series=name on:click=toggle
+                    title="Show or hide this line">
+                    <span class="swatch" style=format!("background: {}", s.colour)></span>{name.clone()}
+                </button>
+            }
+        })
+        .collect_view()
+}
+
 /// The chart of `series`; `day_href` names a model-day's page.
 #[component]
 pub fn Chart(series: Vec<Series>, day_href: fn(&str, Date) -> String) -> impl IntoView {
@@ -167,66 +260,17 @@ pub fn Chart(series: Vec<Series>, day_href: fn(&str, Date) -> String) -> impl In
                 .collect::<Vec<_>>()
         })
     };
-    let scale_of = move || Scale::of(&visible());
     let on_move = move |ev: MouseEvent| {
-        let Some(svg) = ev
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
-            return;
-        };
-        let rect = svg.get_bounding_client_rect();
-        if rect.width() <= 0.0 {
-            return;
+        if let Some(i) = hovered_index(&ev, &Scale::of(&visible())) {
+            hover.set(Some(i));
         }
-        let x = (f64::from(ev.client_x()) - rect.left()) / rect.width() * W;
-        let scale = scale_of();
-        let n = scale.dates.len();
-        if n == 0 {
-            return;
-        }
-        let i = (0..n)
-            .min_by(|a, b| (scale.x(*a) - x).abs().total_cmp(&(scale.x(*b) - x).abs()))
-            .unwrap_or(0);
-        hover.set(Some(i));
     };
     let plot = move || {
         let series = visible();
         let scale = Scale::of(&series);
         let lines = series
             .iter()
-            .map(|s| {
-                let path: Vec<String> = s
-                    .points
-                    .iter()
-                    .map(|(d, v)| format!("{:.1},{:.1}", scale.x_of(*d), scale.y(*v)))
-                    .collect();
-                let dots = s
-                    .points
-                    .iter()
-                    .map(|(d, v)| {
-                        let title = format!("{} {d}: {}", s.name, money(*v));
-                        let open = (!s.baseline).then(|| {
-                            let (href, navigate) = (day_href(&s.name, *d), navigate.clone());
-                            move |_| navigate(&href, Default::default())
-                        });
-                        let clickable = open.is_some();
-                        view! {
-                            <circle cx=format!("{:.1}", scale.x_of(*d)) cy=format!("{:.1}", scale.y(*v)) r="4"
-                                fill=s.colour class:point=clickable data-date=d.to_string()
-                                on:click=move |ev| if let Some(open) = &open { open(ev) }>
-                                <title>{title}</title>
-                            </circle>
-                        }
-                    })
-                    .collect_view();
-                view! {
-                    <g class="series" data-model=s.name.clone()>
-                        <polyline points=path.join(" ") fill="none" stroke=s.colour stroke-width="2" stroke-dasharray=if s.baseline { "6 4" } else { "" }/>
-                        {dots}
-                    </g>
-                }
-            })
+            .map(|s| line(s, &scale, day_href, navigate.clone()))
             .collect_view();
         let marker = hover.get().filter(|i| *i < scale.dates.len()).map(|i| {
             let x = format!("{:.1}", scale.x(i));
@@ -234,45 +278,9 @@ pub fn Chart(series: Vec<Series>, day_href: fn(&str, Date) -> String) -> impl In
         });
         view! { {axes(&scale)} {lines} {marker} }
     };
-    let readout = move || {
+    let shown_values = move || {
         let series = visible();
-        let scale = Scale::of(&series);
-        let i = hover.get()?;
-        let date = *scale.dates.get(i)?;
-        let rows = series
-            .iter()
-            .filter_map(|s| {
-                let v = s.points.iter().find(|(d, _)| *d == date)?.1;
-                Some(view! { <li><span class="swatch" style=format!("background: {}", s.colour)></span>{format!("{}: {}", s.name, money(v))}</li> })
-            })
-            .collect_view();
-        Some(
-            view! { <div class="chart-hover" id="chart-hover"><strong>{date.to_string()}</strong><ul>{rows}</ul></div> },
-        )
-    };
-    let legend = move || {
-        all.with_value(|series| {
-            series
-                .iter()
-                .map(|s| {
-                    let name = s.name.clone();
-                    let shown = {
-                        let name = name.clone();
-                        move || !hidden.with(|h| h.contains(&name))
-                    };
-                    let toggle = {
-                        let name = name.clone();
-                        move |_| hidden.update(|h| if !h.remove(&name) { h.insert(name.clone()); })
-                    };
-                    view! {
-                        <button class="legend-item" aria-pressed=move || shown().to_string() data-series=name on:click=toggle
-                            title="Show or hide this line">
-                            <span class="swatch" style=format!("background: {}", s.colour)></span>{name.clone()}
-                        </button>
-                    }
-                })
-                .collect_view()
-        })
+        readout(&series, &Scale::of(&series), hover.get())
     };
     view! {
         <div class="chart">
@@ -280,8 +288,8 @@ pub fn Chart(series: Vec<Series>, day_href: fn(&str, Date) -> String) -> impl In
                 on:mousemove=on_move on:mouseleave=move |_| hover.set(None)>
                 {plot}
             </svg>
-            {readout}
-            <div class="legend">{legend}</div>
+            {shown_values}
+            <div class="legend">{move || all.with_value(|s| legend(s, hidden))}</div>
         </div>
     }
 }

@@ -245,6 +245,36 @@ fn ResultsView(
     view! { <div class="models">{choices}</div> {body} }
 }
 
+/// Keeps the shown range, the models and the job in the URL (replacing the history entry).
+fn keep_in_url(
+    range: RwSignal<Option<(Date, Date)>>,
+    shown: RwSignal<Option<Vec<String>>>,
+    job: Option<String>,
+) {
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let Some((from, to)) = range.get() else {
+            return;
+        };
+        let mut q = format!("?from={from}&to={to}");
+        if let Some(models) = shown.get() {
+            q.push_str(&format!(
+                "&models={}",
+                String::from(js_sys::encode_uri_component(&models.join(",")))
+            ));
+        }
+        if let Some(j) = &job {
+            q.push_str(&format!("&job_id={j}"));
+        }
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
+        navigate(&format!("/compare{q}"), options);
+    });
+}
+
 /// The results page: `/compare?from=&to=&models=&job_id=`.
 #[component]
 pub fn ResultsPage() -> impl IntoView {
@@ -262,8 +292,7 @@ pub fn ResultsPage() -> impl IntoView {
     }));
     let results = RwSignal::new(None::<Loaded>);
     let range = RwSignal::new(None::<(Date, Date)>);
-    let navigate = use_navigate();
-
+    keep_in_url(range, shown, job.clone());
     let show = move || {
         let (Ok(from), Ok(to)) = (
             Date::parse(&from_text.get_untracked()),
@@ -278,30 +307,6 @@ pub fn ResultsPage() -> impl IntoView {
         let job = job.clone();
         spawn_local(async move { results.set(Some(load((from, to), job, abort).await)) });
     };
-    // The range and models in the URL.
-    Effect::new(move |_| {
-        let Some((from, to)) = range.get() else {
-            return;
-        };
-        let mut q = format!("?from={from}&to={to}");
-        if let Some(models) = shown.get() {
-            q.push_str(&format!(
-                "&models={}",
-                String::from(js_sys::encode_uri_component(&models.join(",")))
-            ));
-        }
-        if let Some(j) = read("job_id").filter(|j| !j.is_empty()) {
-            q.push_str(&format!("&job_id={j}"));
-        }
-        navigate(
-            &format!("/compare{q}"),
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    });
     if Date::parse(&from_text.get_untracked()).is_ok()
         && Date::parse(&to_text.get_untracked()).is_ok()
     {

@@ -1,0 +1,76 @@
+//! The form's inputs: dates that are never rewritten while typed, and the model checkboxes.
+
+use ai_trader_core::Date;
+use ai_trader_core::api::ModelSummary;
+use leptos::prelude::*;
+
+/// A date the user has finished typing: `YYYY-MM-DD` with a four-digit year. A date input
+/// reports `0002-…` while its year is half typed; that is not a date to plan.
+pub fn complete_date(text: &str) -> Option<Date> {
+    Date::parse(text).ok().filter(|d| d.year() >= 1900)
+}
+
+/// A date input that never rewrites what is being typed: `shown` is written only by the page
+/// (defaults, restored state), `committed` only when the typed date is complete.
+#[component]
+pub fn DateField(
+    label: &'static str,
+    id: &'static str,
+    shown: RwSignal<String>,
+    committed: RwSignal<Option<Date>>,
+    touched: RwSignal<bool>,
+) -> impl IntoView {
+    let on_input = move |ev| {
+        let text = event_target_value(&ev);
+        touched.set(true);
+        if text.is_empty() {
+            committed.set(None);
+        } else if let Some(date) = complete_date(&text) {
+            committed.set(Some(date));
+        }
+    };
+    view! {
+        <label>{label} <input type="date" id=id min="1900-01-01" prop:value=shown on:input=on_input/></label>
+    }
+}
+
+/// A checkbox per configured model, with its kind.
+#[component]
+pub fn ModelChoices(
+    models: RwSignal<Vec<ModelSummary>>,
+    selected: RwSignal<Vec<String>>,
+) -> impl IntoView {
+    move || {
+        models
+            .get()
+            .into_iter()
+            .map(|m| {
+                let signature = m.signature.clone();
+                let checked = {
+                    let signature = signature.clone();
+                    move || selected.get().contains(&signature)
+                };
+                let toggle = {
+                    let signature = signature.clone();
+                    move |_| {
+                        selected.update(|list| {
+                            if let Some(i) = list.iter().position(|s| *s == signature) {
+                                list.remove(i);
+                            } else {
+                                list.push(signature.clone());
+                            }
+                        })
+                    }
+                };
+                let kind = if m.provider.is_baseline() { "baseline" } else { m.provider.as_str() };
+                view! {
+                    <label class="model-choice">
+                        <input type="checkbox" prop:checked=checked on:change=toggle data-model=signature/>
+                        <span>{m.name}</span>
+                        <span class=format!("tag {kind}")>{kind}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+    }
+}

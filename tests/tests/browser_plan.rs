@@ -70,6 +70,14 @@ async fn a_typed_date_is_kept_and_only_complete_dates_are_planned() {
     browser
         .wait_for("tr[data-model=\"mock-trader\"] td[data-date=\"2026-12-02\"][data-status=\"incomplete\"]")
         .await;
+    // Nothing there has prices: the grid stays, with a sentence on top and Start disabled.
+    browser
+        .wait_text("#nothing-to-run", |t| {
+            t.contains("without complete prices")
+                && t.ends_with("Choose days within the range the server has prices for.")
+        })
+        .await;
+    assert!(submit_disabled(&browser).await);
     // No half-typed year (0002, 0020, 0202) ever reached the planner or the server.
     let windows: Vec<String> = ai_trader_e2e::eventually(
         "the context of the typed window is fetched",

@@ -211,6 +211,56 @@ impl Workspace {
 
     /// Starts a server; it is killed when dropped.
     pub fn start(&self, options: &Options) -> Server {
+        self.start_with(options, &[])
+    }
+
+    /// Starts an API-only server (`serve --no-worker`); it is killed when dropped.
+    pub fn start_api_only(&self, options: &Options) -> Server {
+        self.start_with(options, &["--no-worker"])
+    }
+
+    /// Starts `ai-trader worker` and waits for its first line; it is killed when dropped.
+    pub fn start_worker(&self, options: &Options) -> WorkerProcess {
+        let log = self.path(&format!("worker-{}.log", std::process::id()));
+        let log_file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .expect("log file");
+        let mut child = self
+            .command(options)
+            .arg("worker")
+            .stdout(Stdio::piped())
+            .stderr(log_file)
+            .spawn()
+            .expect("start ai-trader worker");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the worker's line");
+        assert!(
+            line.starts_with("AI-Trader worker "),
+            "{line:?}; log: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        WorkerProcess { child, log }
+    }
+
+    /// Runs `ai-trader worker` to its end: (exit code, stderr), e.g. when it must refuse.
+    pub fn worker_refusal(&self, options: &Options) -> (i32, String) {
+        let out = self
+            .command(options)
+            .arg("worker")
+            .output()
+            .expect("run ai-trader worker");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn start_with(&self, options: &Options, extra: &[&str]) -> Server {
         let log = self.path(&format!("server-{}.log", std::process::id()));
         let log_file = std::fs::OpenOptions::new()
             .create(true)
@@ -220,6 +270,7 @@ impl Workspace {
         let mut child = self
             .command(options)
             .args(["serve", "--host", "127.0.0.1", "--port", "0"])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(log_file)
             .spawn()
@@ -245,6 +296,41 @@ impl Workspace {
             log,
             client: reqwest::Client::new(),
         }
+    }
+}
+
+/// A running `ai-trader worker`.
+pub struct WorkerProcess {
+    child: Child,
+    /// Its log file (stderr).
+    pub log: PathBuf,
+}
+
+impl WorkerProcess {
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills it without warning (SIGKILL).
+    pub fn kill_9(mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
+    }
+
+    /// Sends SIGTERM and waits for it to exit; returns its exit code.
+    pub fn terminate(mut self) -> Option<i32> {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().ok().and_then(|s| s.code())
+    }
+}
+
+impl Drop for WorkerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -47,8 +47,11 @@ pub struct AppState {
     pub allowed_hosts: Option<Vec<String>>,
     /// CORS origins, as browsers send them.
     pub allowed_origins: Vec<String>,
+    /// This process runs jobs (`serve`, `worker`, `run`); an API-only one (`serve
+    /// --no-worker`) leaves them to worker processes.
+    pub runs_jobs: bool,
     /// Held while this process runs jobs on the database: a second one refuses to start.
-    _lock: std::fs::File,
+    _lock: Option<std::fs::File>,
 }
 
 /// Takes the lock of the database at `path` (a `<path>.lock` file beside it), or says which
@@ -166,10 +169,19 @@ pub fn open_store(settings: &Settings) -> anyhow::Result<Db> {
 impl AppState {
     /// Opens the database (resetting it in DEV unless preserved), seeds the demo market when
     /// asked and the table is empty, loads prices, builds the agents and the worker.
-    pub fn open(settings: Settings, config: FileConfig) -> anyhow::Result<Arc<Self>> {
+    ///
+    /// Only a process that runs jobs takes the database's lock and resets a DEV database: an
+    /// API-only process (`runs_jobs` false) shares the database with the worker that holds it.
+    pub fn open(
+        settings: Settings,
+        config: FileConfig,
+        runs_jobs: bool,
+    ) -> anyhow::Result<Arc<Self>> {
         let clock = settings.clock();
-        let lock = lock_database(&settings.database)?;
-        if settings.mode == DeploymentMode::Dev && !settings.preserve_dev_data {
+        let lock = runs_jobs
+            .then(|| lock_database(&settings.database))
+            .transpose()?;
+        if runs_jobs && settings.mode == DeploymentMode::Dev && !settings.preserve_dev_data {
             SqliteStore::delete_files(&settings.database).with_context(|| {
                 format!(
                     "cannot reset the DEV database {}",
@@ -210,6 +222,7 @@ impl AppState {
             max_parallel_models: settings.max_parallel_models,
             worker_concurrency: settings.worker_concurrency,
             max_attempts: settings.max_attempts,
+            heartbeat: Duration::from_secs(settings.worker_heartbeat_seconds),
         });
         let hosts = allowed_hosts(&settings.allowed_hosts, settings.bind_host.as_deref());
         let origins = allowed_origins(&settings.allowed_origins);
@@ -225,6 +238,7 @@ impl AppState {
             results: ResultsCache::default(),
             allowed_hosts: hosts,
             allowed_origins: origins,
+            runs_jobs,
             _lock: lock,
         }))
     }

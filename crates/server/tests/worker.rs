@@ -29,7 +29,7 @@ fn app(config: FileConfig) -> (tempfile::TempDir, Arc<AppState>) {
     let settings = Env(&lookup)
         .settings(Some(dir.path().join("jobs.db")))
         .unwrap();
-    (dir, AppState::open(settings, config).unwrap())
+    (dir, AppState::open(settings, config, true).unwrap())
 }
 
 /// Plans and creates a job over `start..end` (every enabled model unless `models`).
@@ -132,7 +132,7 @@ async fn a_model_without_an_agent_fails_its_days_and_the_others_go_on() {
     let (settings, mut config) = (state.settings.clone(), state.config.clone());
     drop(state);
     config.models.retain(|m| m.signature != "ghost");
-    let state = AppState::open(settings, config).unwrap();
+    let state = AppState::open(settings, config, true).unwrap();
     let status = state.worker.run(&job_id).await.unwrap();
     assert_eq!(status, Some(JobStatus::Partial));
     let details = state.db.details(&job_id).await.unwrap();

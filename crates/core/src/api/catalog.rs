@@ -71,6 +71,22 @@ pub struct CoverageResponse {
     pub synthetic: bool,
 }
 
+/// A worker process that runs jobs on this database, as it last announced itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct WorkerInfo {
+    /// Unique per process start.
+    pub worker_id: String,
+    /// The machine it runs on.
+    pub host: String,
+    /// Its process id there.
+    pub pid: u32,
+    /// When it started.
+    pub started_at: Timestamp,
+    /// Its last heartbeat.
+    pub heartbeat_at: Timestamp,
+}
+
 /// The answer of `GET /health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -80,6 +96,9 @@ pub struct HealthResponse {
     /// With `degraded`: what fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// The worker processes whose heartbeat is recent (none: jobs wait until one starts).
+    #[serde(default)]
+    pub workers: Vec<WorkerInfo>,
     /// `connected` or `disconnected`.
     pub database: String,
     /// The server's time.

@@ -10,7 +10,9 @@ mod jobs;
 mod reasoning;
 mod results;
 
-pub use catalog::{CoverageResponse, HealthResponse, ModelSummary, ModelsResponse, SymbolCoverage};
+pub use catalog::{
+    CoverageResponse, HealthResponse, ModelSummary, ModelsResponse, SymbolCoverage, WorkerInfo,
+};
 pub use common::{DeploymentInfo, DeploymentMode, ErrorResponse, Provider, Timestamp, TokenUsage};
 pub use jobs::{
     CancelResponse, JobDetail, JobStatusResponse, JobSummary, JobsQuery, JobsResponse, Page,

@@ -196,7 +196,9 @@ fn catalog() {
     }));
     round_trip::<HealthResponse>(merge(
         json!({"status": "healthy", "database": "connected", "timestamp": "2025-11-02T14:05:45.592208Z",
-               "version": "0.1.0", "synthetic_market_data": true}),
+               "version": "0.1.0", "synthetic_market_data": true,
+               "workers": [{"worker_id": "w1", "host": "box", "pid": 42,
+                            "started_at": "2025-11-02T14:00:00.000000Z", "heartbeat_at": "2025-11-02T14:05:45.000000Z"}]}),
         deployment(),
     ));
     round_trip::<ErrorResponse>(json!({"detail": "Job abc not found"}));

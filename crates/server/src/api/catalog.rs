@@ -69,6 +69,7 @@ pub(super) async fn health(
     let body = Json(HealthResponse {
         status: status.to_owned(),
         problem: write_problem,
+        workers: state.worker.live_workers().await,
         database: if connected {
             "connected"
         } else {

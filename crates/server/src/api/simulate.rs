@@ -24,7 +24,10 @@ pub(super) async fn trigger(
     AppJson(request): AppJson<TriggerRequest>,
 ) -> Result<Json<TriggerResponse>, AppError> {
     let (job_id, planned) = state.create_job(request).await??;
-    state.worker.spawn(job_id.clone());
+    // Without a worker here, a worker process picks the job up from the database.
+    if state.runs_jobs {
+        state.worker.spawn(job_id.clone());
+    }
     Ok(Json(TriggerResponse {
         job_id,
         status: JobStatus::Pending,

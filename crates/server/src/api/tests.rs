@@ -23,6 +23,7 @@ fn settings(dir: &std::path::Path) -> Settings {
         max_parallel_models: 4,
         worker_concurrency: 16,
         max_attempts: 3,
+        worker_heartbeat_seconds: 5,
         resume_interrupted_jobs: true,
         allowed_origins: vec!["http://ui.example".into()],
         api_token: None,
@@ -69,7 +70,7 @@ fn post(path: &str, body: &str) -> Request<Body> {
 #[tokio::test]
 async fn trigger_preview_and_errors_share_one_format() {
     let dir = tempfile::tempdir().unwrap();
-    let state = AppState::open(settings(dir.path()), FileConfig::builtin()).unwrap();
+    let state = AppState::open(settings(dir.path()), FileConfig::builtin(), true).unwrap();
     let (status, coverage) = call(
         &state,
         Request::get("/market/coverage")
@@ -142,7 +143,7 @@ async fn trigger_preview_and_errors_share_one_format() {
 #[tokio::test]
 async fn cors_allows_the_configured_origin_only() {
     let dir = tempfile::tempdir().unwrap();
-    let state = AppState::open(settings(dir.path()), FileConfig::builtin()).unwrap();
+    let state = AppState::open(settings(dir.path()), FileConfig::builtin(), true).unwrap();
     let preflight = |origin: &str| {
         Request::builder()
             .method("OPTIONS")
@@ -204,7 +205,7 @@ async fn a_ui_directory_is_served_precompressed_with_cache_headers() {
     }
     let mut settings = settings(dir.path());
     settings.ui_dir = Some(ui);
-    let state = AppState::open(settings, FileConfig::builtin()).unwrap();
+    let state = AppState::open(settings, FileConfig::builtin(), true).unwrap();
 
     let page = raw(&state, "/jobs/abc", "gzip, br").await;
     assert_eq!(page.status(), StatusCode::OK);
@@ -242,7 +243,7 @@ async fn a_ui_directory_is_served_precompressed_with_cache_headers() {
 #[tokio::test]
 async fn the_embedded_ui_answers_pages_with_an_etag() {
     let dir = tempfile::tempdir().unwrap();
-    let state = AppState::open(settings(dir.path()), FileConfig::builtin()).unwrap();
+    let state = AppState::open(settings(dir.path()), FileConfig::builtin(), true).unwrap();
     let page = raw(&state, "/compare?x=1", "gzip").await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(header(&page, "content-type").starts_with("text/html"));

@@ -57,6 +57,16 @@ enum Command {
         /// Port to bind (0 picks a free one).
         #[arg(long, env = "API_PORT", default_value_t = 8080)]
         port: u16,
+        /// Serve the API only: jobs are run by `ai-trader worker` processes on the same
+        /// database.
+        #[arg(long)]
+        no_worker: bool,
+    },
+    /// Run jobs without serving the API: picks up every job of the database, whichever API
+    /// process created it, until SIGINT or SIGTERM.
+    Worker {
+        #[command(flatten)]
+        common: Common,
     },
     /// Import prices: Alpha Vantage daily JSON (daily_prices_<SYM>.json), the reference's
     /// merged.jsonl, or CSV (symbol,date,open,high,low,close,volume); a file or a directory.
@@ -172,7 +182,13 @@ fn load(common: &Common) -> anyhow::Result<(Settings, FileConfig)> {
 
 async fn dispatch(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { common, host, port } => serve::serve(&common, &host, port).await,
+        Command::Serve {
+            common,
+            host,
+            port,
+            no_worker,
+        } => serve::serve(&common, &host, port, !no_worker).await,
+        Command::Worker { common } => serve::worker(&common).await,
         Command::ImportPrices { common, dir } => prices::import_prices(&common, &dir),
         Command::CheckModel { common, signature } => models::check_model(&common, &signature).await,
         Command::ImportRun {

@@ -15,7 +15,7 @@ use crate::store::{DayFilter, Db};
 
 pub(super) async fn run(common: &Common, request: PlanRequest) -> anyhow::Result<()> {
     let (settings, config) = load(common)?;
-    let state: Arc<AppState> = AppState::open(settings, config)?;
+    let state: Arc<AppState> = AppState::open(settings, config, true)?;
     let (job_id, planned) = match state.create_job(request).await? {
         Ok(created) => created,
         Err(refused) => {

@@ -32,6 +32,9 @@ pub struct Settings {
     /// `MAX_ATTEMPTS`: how many times a model-day is started before it is failed (its process
     /// stopping under it each time: a crash loop).
     pub max_attempts: u32,
+    /// `WORKER_HEARTBEAT_SECONDS` (5): how often a worker announces itself; it counts as live
+    /// for three beats.
+    pub worker_heartbeat_seconds: u64,
     /// `RESUME_INTERRUPTED_JOBS`.
     pub resume_interrupted_jobs: bool,
     /// `ALLOWED_ORIGINS`: CORS origins (`*` for any).
@@ -202,6 +205,7 @@ impl Env<'_> {
                 max_concurrent_jobs.saturating_mul(max_parallel_models),
             )? as usize,
             max_attempts: positive("MAX_ATTEMPTS", 3)?,
+            worker_heartbeat_seconds: u64::from(positive("WORKER_HEARTBEAT_SECONDS", 5)?),
             resume_interrupted_jobs: self.flag("RESUME_INTERRUPTED_JOBS", true)?,
             allowed_origins: self
                 .get("ALLOWED_ORIGINS")

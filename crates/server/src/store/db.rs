@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
-use ai_trader_core::api::JobDetail;
+use ai_trader_core::api::{JobDetail, WorkerInfo};
 use ai_trader_core::{Date, JobStatus, Plan, PlanError};
 
 use super::{
@@ -155,6 +155,27 @@ impl Db {
     pub async fn cancel_job(&self, job_id: &str) -> Result<Option<CancelOutcome>, StoreError> {
         let id = job_id.to_owned();
         self.call(move |s| s.cancel_job(&id)).await
+    }
+
+    /// See [`super::JobStore::active_job_ids`].
+    pub async fn active_job_ids(&self) -> Result<Vec<String>, StoreError> {
+        self.call(|s| s.active_job_ids()).await
+    }
+
+    /// See [`super::JobStore::heartbeat`].
+    pub async fn heartbeat(&self, worker: WorkerInfo) -> Result<(), StoreError> {
+        self.call(move |s| s.heartbeat(&worker)).await
+    }
+
+    /// See [`super::JobStore::remove_worker`].
+    pub async fn remove_worker(&self, worker_id: &str) -> Result<(), StoreError> {
+        let id = worker_id.to_owned();
+        self.call(move |s| s.remove_worker(&id)).await
+    }
+
+    /// See [`super::JobStore::live_workers`].
+    pub async fn live_workers(&self, since: String) -> Result<Vec<WorkerInfo>, StoreError> {
+        self.call(move |s| s.live_workers(&since)).await
     }
 
     /// See [`super::JobStore::recover_interrupted`].

@@ -13,7 +13,7 @@ pub mod sqlite;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ai_trader_core::api::{ConversationMessage, JobDetail};
+use ai_trader_core::api::{ConversationMessage, JobDetail, WorkerInfo};
 use ai_trader_core::job::TransitionError;
 use ai_trader_core::planner::{ActiveJob, ModelHistory};
 use ai_trader_core::{Date, JobStatus, Plan, PlanError};
@@ -165,6 +165,18 @@ pub trait JobStore {
     /// back to pending and their ids are returned to be run again; otherwise they end as in the
     /// reference (`partial`/`failed`).
     fn recover_interrupted(&self, resume: bool) -> Result<Vec<String>, StoreError>;
+
+    /// The jobs still to finish (pending, downloading or running), oldest first.
+    fn active_job_ids(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Records a worker's heartbeat (announcing it on the first one).
+    fn heartbeat(&self, worker: &WorkerInfo) -> Result<(), StoreError>;
+
+    /// Forgets a worker that stopped cleanly.
+    fn remove_worker(&self, worker_id: &str) -> Result<(), StoreError>;
+
+    /// The workers whose last heartbeat is at or after `since`.
+    fn live_workers(&self, since: &str) -> Result<Vec<WorkerInfo>, StoreError>;
 
     /// Adds warnings to a job.
     fn append_warnings(&self, job_id: &str, warnings: &[String]) -> Result<(), StoreError>;

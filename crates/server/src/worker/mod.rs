@@ -6,6 +6,7 @@
 //! through the store, which checks them with the core state machine.
 
 mod model_day;
+mod service;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -53,6 +54,10 @@ struct Inner {
     stopping: AtomicBool,
     /// The last write that failed, while writes fail (cleared by the next one that succeeds).
     write_problem: Mutex<Option<String>>,
+    /// How this worker announces itself.
+    identity: ai_trader_core::api::WorkerInfo,
+    /// How often it beats.
+    heartbeat: Duration,
 }
 
 /// What a worker is built from.
@@ -83,6 +88,8 @@ pub struct WorkerParts {
     pub worker_concurrency: usize,
     /// `MAX_ATTEMPTS`.
     pub max_attempts: u32,
+    /// `WORKER_HEARTBEAT_SECONDS`.
+    pub heartbeat: Duration,
 }
 
 /// Removes a job from the running set when its run ends, however it ends; dropping the sender
@@ -128,6 +135,8 @@ impl Worker {
                 running: Mutex::new(HashMap::new()),
                 stopping: AtomicBool::new(false),
                 write_problem: Mutex::new(None),
+                identity: service::identity(parts.clock.timestamp()),
+                heartbeat: parts.heartbeat.max(Duration::from_millis(100)),
             }),
         }
     }
@@ -145,6 +154,11 @@ impl Worker {
                     .await;
             }
         })
+    }
+
+    /// Whether this process is running the job now.
+    fn is_running(&self, job_id: &str) -> bool {
+        lock(&self.inner.running).contains_key(job_id)
     }
 
     fn claim(&self, job_id: &str) -> Claim<'_> {

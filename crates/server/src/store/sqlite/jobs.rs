@@ -42,6 +42,11 @@ fn active_jobs(conn: &Connection) -> Result<Vec<(String, JobStatus, String)>, St
     .collect()
 }
 
+/// Ids of the active jobs, oldest first.
+pub(super) fn active_ids(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    Ok(active_jobs(conn)?.into_iter().map(|(id, ..)| id).collect())
+}
+
 pub(super) fn planning_state(conn: &Connection) -> Result<PlanningState, StoreError> {
     let mut history: BTreeMap<String, ModelHistory> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(

@@ -6,13 +6,14 @@ mod details;
 mod jobs;
 mod prices;
 mod schema;
+mod workers;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use ai_trader_core::api::{ConversationMessage, JobDetail};
+use ai_trader_core::api::{ConversationMessage, JobDetail, WorkerInfo};
 use ai_trader_core::{Date, JobStatus, Plan, PlanError};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
@@ -256,6 +257,23 @@ impl JobStore for SqliteStore {
     fn recover_interrupted(&self, resume: bool) -> Result<Vec<String>, StoreError> {
         let now = self.clock.timestamp();
         self.write(|tx| jobs::recover(tx, resume, &now))
+    }
+
+    fn active_job_ids(&self) -> Result<Vec<String>, StoreError> {
+        self.read(jobs::active_ids)
+    }
+
+    fn heartbeat(&self, worker: &WorkerInfo) -> Result<(), StoreError> {
+        let now = self.clock.timestamp();
+        self.write(|tx| workers::heartbeat(tx, worker, &now))
+    }
+
+    fn remove_worker(&self, worker_id: &str) -> Result<(), StoreError> {
+        self.write(|tx| workers::remove(tx, worker_id))
+    }
+
+    fn live_workers(&self, since: &str) -> Result<Vec<WorkerInfo>, StoreError> {
+        self.read(|c| workers::live(c, since))
     }
 
     fn append_warnings(&self, job_id: &str, warnings: &[String]) -> Result<(), StoreError> {

@@ -141,6 +141,16 @@ ALTER TABLE jobs ADD COLUMN download_dates TEXT NOT NULL DEFAULT '[]';
     r"
 ALTER TABLE job_details ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
 ",
+    // 5: the worker processes running jobs on this database, with their heartbeats.
+    r"
+CREATE TABLE workers (
+    worker_id TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    heartbeat_at TEXT NOT NULL
+);
+",
 ];
 
 /// The schema version this binary writes.

@@ -110,3 +110,39 @@ async fn a_killed_worker_leaves_its_job_to_the_next_one() {
         assert_eq!(values.len(), 10, "{model}: {range}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prices_imported_by_another_process_reach_a_running_server() {
+    let workspace = Workspace::new();
+    let options = Options::prod();
+    let api = workspace.start_api_only(&options);
+    let (_, coverage) = api.get("/market/coverage").await;
+    assert!(coverage["last_date"].is_null(), "{coverage}");
+    // `ai-trader import-prices` in another process, while the server runs.
+    workspace.import_real_data(&options);
+    eventually(
+        "the server sees the imported prices",
+        Duration::from_secs(15),
+        || async {
+            let (_, coverage) = api.get("/market/coverage").await;
+            if coverage["last_date"] == "2025-10-30" {
+                Ok(())
+            } else {
+                Err(coverage["last_date"].to_string())
+            }
+        },
+    )
+    .await;
+    let (code, preview) = api
+        .post(
+            "/simulate/preview",
+            &json!({"start_date": "2025-10-27", "end_date": "2025-10-31"}),
+        )
+        .await;
+    assert_eq!(code, 200, "{preview}");
+    assert_eq!(
+        preview["dates"][3]["skip_reason"],
+        Value::Null,
+        "2025-10-30 has prices: {preview}"
+    );
+}

@@ -310,6 +310,32 @@ impl AppState {
         }))
     }
 
+    /// Keeps this process's prices in step with the database: another process (an import, a
+    /// worker's download) may write prices; they are reloaded within `every` of it.
+    pub fn keep_market_fresh(&self, every: Duration) -> tokio::task::JoinHandle<()> {
+        let (db, market) = (self.db.clone(), self.market.clone());
+        tokio::spawn(async move {
+            let mut seen = db.prices_version().await.ok();
+            loop {
+                tokio::time::sleep(every).await;
+                let Ok(version) = db.prices_version().await else {
+                    continue;
+                };
+                if seen == Some(version) {
+                    continue;
+                }
+                match db.load_market().await {
+                    Ok(fresh) => {
+                        market.replace(fresh);
+                        seen = Some(version);
+                        tracing::info!(version, "prices reloaded: another process wrote some");
+                    }
+                    Err(e) => tracing::warn!(error = %e, "cannot reload the prices"),
+                }
+            }
+        })
+    }
+
     /// Resumes (or closes, per `RESUME_INTERRUPTED_JOBS`) jobs a crash left active.
     pub async fn recover(&self) -> Result<usize, StoreError> {
         let resume = self.settings.resume_interrupted_jobs;

@@ -24,6 +24,7 @@ pub(super) async fn serve(
     let (mut settings, config) = load(common)?;
     settings.bind_host = Some(host.to_owned());
     let state = AppState::open(settings, config, with_worker)?;
+    let _fresh = state.keep_market_fresh(POLL * 2);
     let (resumed, jobs) = if with_worker {
         let resumed = state.recover().await?;
         let worker = state.worker.clone();
@@ -71,6 +72,7 @@ pub(super) async fn serve(
 pub(super) async fn worker(common: &Common) -> anyhow::Result<()> {
     let (settings, config) = load(common)?;
     let state = AppState::open(settings, config, true)?;
+    let _fresh = state.keep_market_fresh(POLL * 2);
     let resumed = state.recover().await?;
     let worker = state.worker.clone();
     let jobs = tokio::spawn(async move { worker.serve_jobs(POLL).await });

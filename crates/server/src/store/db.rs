@@ -229,6 +229,11 @@ impl Db {
     pub async fn load_market(&self) -> Result<MarketData, StoreError> {
         self.call(|s| s.load_market()).await
     }
+
+    /// See [`super::PriceStore::prices_version`].
+    pub async fn prices_version(&self) -> Result<i64, StoreError> {
+        self.call(|s| s.prices_version()).await
+    }
 }
 
 impl PriceSink for Db {

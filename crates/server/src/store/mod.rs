@@ -237,6 +237,9 @@ pub trait PriceStore {
     /// Every stored price.
     fn load_market(&self) -> Result<MarketData, StoreError>;
 
+    /// A number that moves with every write of prices (by any process).
+    fn prices_version(&self) -> Result<i64, StoreError>;
+
     /// The date ranges each symbol's downloads covered.
     fn coverage_ranges(&self) -> Result<Vec<(String, Date, Date)>, StoreError>;
 

@@ -355,6 +355,10 @@ impl PriceStore for SqliteStore {
         self.read(prices::load)
     }
 
+    fn prices_version(&self) -> Result<i64, StoreError> {
+        self.read(prices::version)
+    }
+
     fn coverage_ranges(&self) -> Result<Vec<(String, Date, Date)>, StoreError> {
         self.read(prices::coverage)
     }

@@ -28,7 +28,22 @@ pub(super) fn insert(
             now
         ])?;
     }
+    if !rows.is_empty() {
+        tx.execute(
+            "UPDATE data_versions SET version = version + 1 WHERE name = 'prices'",
+            [],
+        )?;
+    }
     Ok(rows.len())
+}
+
+/// The prices' version: it moves with every write of prices.
+pub(super) fn version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT version FROM data_versions WHERE name = 'prices'",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 pub(super) fn load(conn: &Connection) -> Result<MarketData, StoreError> {

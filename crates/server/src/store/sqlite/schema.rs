@@ -151,6 +151,15 @@ CREATE TABLE workers (
     heartbeat_at TEXT NOT NULL
 );
 ",
+    // 6: a counter per kind of shared data, moved by every write of it, so each process
+    // sharing the database knows when to reload its copy.
+    r"
+CREATE TABLE data_versions (
+    name TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+);
+INSERT INTO data_versions (name, version) VALUES ('prices', 0);
+",
 ];
 
 /// The schema version this binary writes.

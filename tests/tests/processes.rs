@@ -146,3 +146,47 @@ async fn prices_imported_by_another_process_reach_a_running_server() {
         "2025-10-30 has prices: {preview}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simultaneous_triggers_through_two_api_processes_create_one_job_per_model() {
+    let workspace = Workspace::new();
+    let options = Options::dev().config(SLOW);
+    workspace.import_real_data(&options);
+    let apis = std::sync::Arc::new([
+        workspace.start_api_only(&options),
+        workspace.start_api_only(&options),
+    ]);
+    // 20 triggers for one model at once, spread over both API processes.
+    let body = json!({"start_date": "2025-10-01", "end_date": "2025-10-03", "models": ["alpha"]});
+    let calls: Vec<_> = (0..20)
+        .map(|i| {
+            let (apis, body) = (apis.clone(), body.clone());
+            tokio::spawn(async move { apis[i % 2].post("/simulate/trigger", &body).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for call in calls {
+        answers.push(call.await.unwrap());
+    }
+    let accepted: Vec<&Value> = answers
+        .iter()
+        .filter(|(code, _)| *code == 200)
+        .map(|(_, body)| body)
+        .collect();
+    assert_eq!(accepted.len(), 1, "{answers:?}");
+    for (code, body) in answers.iter().filter(|(code, _)| *code != 200) {
+        assert_eq!(*code, 400, "{body}");
+        let detail = body["detail"].as_str().unwrap();
+        assert!(
+            detail.contains("alpha is already running in job"),
+            "{detail}"
+        );
+    }
+    // A worker runs it; both APIs see it complete.
+    let _worker = workspace.start_worker(&options);
+    let job = accepted[0]["job_id"].as_str().unwrap();
+    for api in apis.iter() {
+        let done = api.wait(job, Duration::from_secs(60)).await;
+        assert_eq!(done["status"], "completed", "{done}");
+    }
+}

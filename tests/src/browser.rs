@@ -203,6 +203,17 @@ impl Browser {
         panic!("cannot click {css}: {last}");
     }
 
+    /// Clicks the link showing `text` (a navigation link, as a person would).
+    pub async fn follow(&self, text: &str) {
+        self.client
+            .find(Locator::LinkText(text))
+            .await
+            .unwrap_or_else(|e| panic!("no link {text:?}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click the link {text:?}: {e}"));
+    }
+
     /// The `id` of the focused element.
     pub async fn focused_id(&self) -> String {
         self.eval("return document.activeElement ? document.activeElement.id : ''")

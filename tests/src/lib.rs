@@ -221,7 +221,24 @@ impl Workspace {
 
     /// Starts `ai-trader worker` and waits for its first line; it is killed when dropped.
     pub fn start_worker(&self, options: &Options) -> WorkerProcess {
-        let log = self.path(&format!("worker-{}.log", std::process::id()));
+        let (child, line, log) = self.spawn_logged(options, "worker", &["worker"]);
+        assert!(
+            line.starts_with("AI-Trader worker "),
+            "{line:?}; log: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        WorkerProcess { child, log }
+    }
+
+    /// Spawns `ai-trader <args>` with its stderr in `<name>-<pid>.log` and reads the first
+    /// line it prints: (process, line, log).
+    fn spawn_logged(
+        &self,
+        options: &Options,
+        name: &str,
+        args: &[&str],
+    ) -> (Child, String, PathBuf) {
+        let log = self.path(&format!("{name}-{}.log", std::process::id()));
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -229,22 +246,17 @@ impl Workspace {
             .expect("log file");
         let mut child = self
             .command(options)
-            .arg("worker")
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(log_file)
             .spawn()
-            .expect("start ai-trader worker");
+            .unwrap_or_else(|e| panic!("start ai-trader {args:?}: {e}"));
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
         BufReader::new(stdout)
             .read_line(&mut line)
-            .expect("read the worker's line");
-        assert!(
-            line.starts_with("AI-Trader worker "),
-            "{line:?}; log: {}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        WorkerProcess { child, log }
+            .expect("read the first line");
+        (child, line, log)
     }
 
     /// Runs `ai-trader worker` to its end: (exit code, stderr), e.g. when it must refuse.
@@ -261,25 +273,9 @@ impl Workspace {
     }
 
     fn start_with(&self, options: &Options, extra: &[&str]) -> Server {
-        let log = self.path(&format!("server-{}.log", std::process::id()));
-        let log_file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&log)
-            .expect("log file");
-        let mut child = self
-            .command(options)
-            .args(["serve", "--host", "127.0.0.1", "--port", "0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(log_file)
-            .spawn()
-            .expect("start ai-trader");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read the listening line");
+        let mut args = vec!["serve", "--host", "127.0.0.1", "--port", "0"];
+        args.extend_from_slice(extra);
+        let (child, line, log) = self.spawn_logged(options, "server", &args);
         let url = line
             .split_whitespace()
             .find(|w| w.starts_with("http://"))

@@ -130,7 +130,7 @@ async fn plan_submit_watch_and_compare() {
     browser.wait_text("#job-status", |t| t == "completed").await;
 
     // The jobs list links to it.
-    nav(&browser, "Jobs").await;
+    browser.follow("Jobs").await;
     browser
         .wait_for(&format!("a[href=\"/jobs/{job_id}\"]"))
         .await;
@@ -138,7 +138,7 @@ async fn plan_submit_watch_and_compare() {
 
     // Results: a leaderboard row per model and the one baseline; a chart line per model plus
     // the baseline.
-    nav(&browser, "Results").await;
+    browser.follow("Results").await;
     browser
         .wait_for("#leaderboard tr[data-model=\"mock-trader\"]")
         .await;
@@ -240,7 +240,7 @@ async fn plan_submit_watch_and_compare() {
     assert!(calls.as_u64().unwrap() >= 2, "{calls}");
     browser.screenshot("day").await;
 
-    nav(&browser, "Settings").await;
+    browser.follow("Settings").await;
     browser
         .wait_text("#connection", |t| t.starts_with("Connected to"))
         .await;
@@ -286,18 +286,6 @@ async fn errors_are_sentences_and_disable_submit() {
     browser.close().await;
 }
 
-/// Clicks a navigation link by its text.
-async fn nav(browser: &Browser, text: &str) {
-    browser
-        .client
-        .find(fantoccini::Locator::LinkText(text))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_server_the_preview_uses_the_calendar_alone() {
     let workspace = Workspace::new();
@@ -315,7 +303,7 @@ async fn without_a_server_the_preview_uses_the_calendar_alone() {
             t.starts_with("Cannot reach http://127.0.0.1:9")
         })
         .await;
-    nav(&browser, "Plan").await;
+    browser.follow("Plan").await;
     browser.wait_for("#calendar-only").await;
     browser.set_value("#start", "2026-11-23").await;
     browser.set_value("#end", "2026-11-30").await;
@@ -369,7 +357,7 @@ async fn the_static_build_under_a_sub_path_calls_the_api_cross_origin() {
     })
     .await;
 
-    nav(&browser, "Settings").await;
+    browser.follow("Settings").await;
     assert_eq!(
         browser.client.current_url().await.unwrap().path(),
         "/app/settings"
@@ -379,7 +367,7 @@ async fn the_static_build_under_a_sub_path_calls_the_api_cross_origin() {
     browser
         .wait_text("#connection", |t| t.starts_with("Connected to"))
         .await;
-    nav(&browser, "Plan").await;
+    browser.follow("Plan").await;
     browser.wait_for("input[data-model=\"mock-trader\"]").await;
     browser.set_value("#start", "2025-07-01").await;
     browser.set_value("#end", "2025-07-08").await;

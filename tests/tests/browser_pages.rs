@@ -170,14 +170,7 @@ async fn a_token_is_asked_for_then_sent() {
     browser.wait_for("#saved").await;
     browser.screenshot("settings-token").await;
     // Back to the plan through the navigation: the form is as it was.
-    browser
-        .client
-        .find(fantoccini::Locator::LinkText("Plan"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.follow("Plan").await;
     browser
         .wait_for("table.grid td[data-date=\"2025-07-08\"][data-status=\"run\"]")
         .await;

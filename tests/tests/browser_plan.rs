@@ -302,23 +302,9 @@ async fn the_form_lives_in_the_url_and_the_grid_is_one_tab_stop() {
         .await;
     assert_eq!(ticked, json!([false, true]));
     // To Jobs and back through the navigation: restored.
-    browser
-        .client
-        .find(fantoccini::Locator::LinkText("Jobs"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.follow("Jobs").await;
     browser.wait_for("section.jobs, p.empty").await;
-    browser
-        .client
-        .find(fantoccini::Locator::LinkText("Plan"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.follow("Plan").await;
     browser
         .wait_for("table.grid td[data-date=\"2025-08-04\"]")
         .await;

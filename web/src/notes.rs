@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ai_trader_core::api::JobDetail;
 use ai_trader_core::planner::ModelDate;
-use ai_trader_core::{Date, Plan, SkipReason};
+use ai_trader_core::{Date, Plan, SkipReason, calendar};
 
 use crate::format::count;
 
@@ -28,14 +28,6 @@ pub struct Skips {
     before_history: u32,
 }
 
-/// `Market holiday: Independence Day` → `Independence Day`.
-fn holiday_name(message: Option<&str>) -> String {
-    message
-        .and_then(|m| m.strip_prefix("Market holiday: "))
-        .unwrap_or("market holiday")
-        .to_owned()
-}
-
 impl Skips {
     /// A plan's skips: date-level ones from its dates, model-level ones from its totals.
     pub fn of_plan(plan: &Plan) -> Self {
@@ -45,7 +37,7 @@ impl Skips {
             ..Self::default()
         };
         for d in &plan.dates {
-            skips.add_date(d.date, d.skip_reason, d.message.as_deref());
+            skips.add_date(d.date, d.skip_reason);
         }
         skips
     }
@@ -57,19 +49,22 @@ impl Skips {
             match d.skip_reason {
                 Some(SkipReason::AlreadyCompleted) => skips.already_completed += 1,
                 Some(SkipReason::BeforeHistory) => skips.before_history += 1,
-                reason => skips.add_date(d.date, reason, d.error.as_deref()),
+                reason => skips.add_date(d.date, reason),
             }
         }
         skips
     }
 
-    fn add_date(&mut self, date: Date, reason: Option<SkipReason>, message: Option<&str>) {
+    fn add_date(&mut self, date: Date, reason: Option<SkipReason>) {
         match reason {
             Some(SkipReason::Weekend) => {
                 self.weekend_dates.insert(date);
             }
             Some(SkipReason::MarketHoliday) => {
-                self.holidays.insert(date, holiday_name(message));
+                // The holiday's name, from the exchange calendar the planner used.
+                let name = calendar::holiday_on(date)
+                    .map_or_else(|| "market holiday".to_owned(), |h| h.to_string());
+                self.holidays.insert(date, name);
             }
             Some(SkipReason::IncompletePriceData) => {
                 self.incomplete_dates.insert(date);

@@ -17,7 +17,9 @@ pub use daybook::{DayBook, Fill, Side, notional};
 pub use error::{TradeError, ValuationError};
 pub use fees::Fees;
 pub use position::{Position, parse_share_amount};
-pub use valuation::{CarriedPrice, DailyChange, Quote, Valuation, daily_change, value_at_close};
+pub use valuation::{
+    CarriedPrice, DailyChange, Quote, Valuation, daily_change, daily_changes, value_at_close,
+};
 
 /// The default starting cash of a model.
 pub const DEFAULT_INITIAL_CASH: f64 = 10_000.0;

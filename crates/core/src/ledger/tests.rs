@@ -173,6 +173,15 @@ fn daily_change_against_previous_ending_value() {
     assert_eq!(daily_change(f64::INFINITY, 5.0).daily_profit, 0.0);
 }
 
+#[test]
+fn a_series_changes_day_against_day() {
+    let changes = daily_changes(10_000.0, [10_100.0, 10_050.0, 10_050.0]);
+    let profits: Vec<f64> = changes.iter().map(|c| c.daily_profit).collect();
+    assert_eq!(profits, [100.0, -50.0, 0.0]);
+    assert!((changes[1].daily_return_pct - (-50.0 / 10_100.0 * 100.0)).abs() < 1e-12);
+    assert!(daily_changes(10_000.0, []).is_empty());
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Buy(usize, u64),

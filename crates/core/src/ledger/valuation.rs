@@ -106,3 +106,20 @@ pub fn daily_change(previous_value: f64, ending_value: f64) -> DailyChange {
         },
     }
 }
+
+/// The change of each day of a series of ending values, each against the day before it (the
+/// first against `starting_value`).
+pub fn daily_changes(
+    starting_value: f64,
+    ending_values: impl IntoIterator<Item = f64>,
+) -> Vec<DailyChange> {
+    let mut previous = starting_value;
+    ending_values
+        .into_iter()
+        .map(|value| {
+            let change = daily_change(previous, value);
+            previous = value;
+            change
+        })
+        .collect()
+}

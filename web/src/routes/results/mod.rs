@@ -9,7 +9,7 @@ use ai_trader_core::Date;
 use ai_trader_core::api::{
     BaselineResult, JobsResponse, ModelRangeResult, ResultItem, ResultsResponse,
 };
-use ai_trader_core::ledger::daily_change;
+use ai_trader_core::ledger::daily_changes;
 use ai_trader_core::metrics::MIN_TRADING_DAYS_TO_ANNUALISE;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -76,18 +76,23 @@ fn daily(ranges: &[ModelRangeResult]) -> impl IntoView + use<> {
     let rows = ranges
         .iter()
         .map(|r| {
-            let mut previous = r.period_metrics.starting_portfolio_value;
+            let values = r.daily_portfolio_values.iter().map(|v| v.portfolio_value);
+            let changes = daily_changes(r.period_metrics.starting_portfolio_value, values);
+            let days: Vec<(Date, f64, f64)> = r
+                .daily_portfolio_values
+                .iter()
+                .zip(&changes)
+                .map(|(v, c)| (v.date, v.portfolio_value, c.daily_profit))
+                .collect();
             let cells = dates
                 .iter()
-                .map(|d| match r.daily_portfolio_values.iter().find(|v| v.date == *d) {
+                .map(|d| match days.iter().find(|day| day.0 == *d) {
                     None => view! { <td class="muted">"—"</td> }.into_any(),
-                    Some(v) => {
-                        let pnl = daily_change(previous, v.portfolio_value).daily_profit;
-                        previous = v.portfolio_value;
+                    Some(&(_, value, pnl)) => {
                         let class = if pnl >= 0.0 { "gain" } else { "loss" };
                         let sign = if pnl >= 0.0 { "+" } else { "" };
                         view! {
-                            <td class=class title=format!("Value at the close {}", money(v.portfolio_value))>
+                            <td class=class title=format!("Value at the close {}", money(value))>
                                 <A href=crate::app::href(&day_href(&r.model, *d)) attr:class="day-link">{format!("{sign}{}", money(pnl))}</A>
                             </td>
                         }

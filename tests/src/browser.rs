@@ -49,8 +49,19 @@ impl Drop for Browser {
 }
 
 /// Starts chromedriver on a port the system picks and reads that port back from its first
-/// lines ("ChromeDriver was started successfully on port N.").
+/// lines ("ChromeDriver was started successfully on port N."). A driver that exits before
+/// saying it (seen once under a loaded CI machine) is started again, up to three times.
 fn start_driver() -> (Child, u16) {
+    for _ in 0..3 {
+        if let Some(started) = try_start_driver() {
+            return started;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("chromedriver did not say its port, three times");
+}
+
+fn try_start_driver() -> Option<(Child, u16)> {
     let mut driver = Command::new("chromedriver")
         .arg("--port=0")
         .process_group(0)
@@ -60,17 +71,18 @@ fn start_driver() -> (Child, u16) {
         .expect("chromedriver (apt-get install chromium-driver)");
     let stdout = driver.stdout.take().expect("chromedriver stdout");
     let mut lines = BufReader::new(stdout).lines();
-    let port = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.strip_prefix("ChromeDriver was started successfully on port ")
-                .and_then(|rest| rest.trim_end_matches('.').parse().ok())
-        })
-        .expect("chromedriver did not say its port");
+    let port = lines.by_ref().map_while(Result::ok).find_map(|line| {
+        line.strip_prefix("ChromeDriver was started successfully on port ")
+            .and_then(|rest| rest.trim_end_matches('.').parse().ok())
+    });
+    let Some(port) = port else {
+        let _ = driver.kill();
+        let _ = driver.wait();
+        return None;
+    };
     // Keep draining its output so it never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
-    (driver, port)
+    Some((driver, port))
 }
 
 impl Browser {

@@ -19,6 +19,7 @@ use crate::market::{
     AlphaVantage, DEFAULT_ALPHAVANTAGE_BASE, Downloader, MarketData, PriceSource, SYNTHETIC_SEED,
     SharedMarket, synthetic_bars,
 };
+use crate::store::postgres::{PostgresStore, is_postgres_url};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Db, NewJob, PlanningState, Store, StoreError};
 use crate::worker::{Worker, WorkerParts};
@@ -159,8 +160,19 @@ pub fn downloader(settings: &Settings, redactor: &Redactor) -> Option<Arc<Downlo
     Some(Arc::new(Downloader::new(client)))
 }
 
-/// Opens the database of `settings` (creating it and its folder).
+/// Whether the settings name a PostgreSQL database (else a SQLite file).
+pub fn uses_postgres(settings: &Settings) -> bool {
+    is_postgres_url(&settings.database.to_string_lossy())
+}
+
+/// Opens the database of `settings`: a PostgreSQL URL, or a SQLite file (created with its
+/// folder).
 pub fn open_store(settings: &Settings) -> anyhow::Result<Db> {
+    if uses_postgres(settings) {
+        let store = PostgresStore::connect(&settings.database.to_string_lossy(), settings.clock())
+            .context("cannot open the PostgreSQL database of AI_TRADER_DATABASE")?;
+        return Ok(Db::new(store));
+    }
     let store = SqliteStore::open(&settings.database, settings.clock())
         .with_context(|| format!("cannot open the database {}", settings.database.display()))?;
     Ok(Db::new(store))
@@ -178,10 +190,21 @@ impl AppState {
         runs_jobs: bool,
     ) -> anyhow::Result<Arc<Self>> {
         let clock = settings.clock();
-        let lock = runs_jobs
+        // Processes share a PostgreSQL database by their leases; a SQLite file has one.
+        let postgres = uses_postgres(&settings);
+        let lock = (runs_jobs && !postgres)
             .then(|| lock_database(&settings.database))
             .transpose()?;
-        if runs_jobs && settings.mode == DeploymentMode::Dev && !settings.preserve_dev_data {
+        if postgres && settings.mode == DeploymentMode::Dev && !settings.preserve_dev_data {
+            tracing::warn!(
+                "DEV mode does not reset a PostgreSQL database: other processes share it"
+            );
+        }
+        if runs_jobs
+            && !postgres
+            && settings.mode == DeploymentMode::Dev
+            && !settings.preserve_dev_data
+        {
             SqliteStore::delete_files(&settings.database).with_context(|| {
                 format!(
                     "cannot reset the DEV database {}",
@@ -223,7 +246,12 @@ impl AppState {
             worker_concurrency: settings.worker_concurrency,
             max_attempts: settings.max_attempts,
             heartbeat: Duration::from_secs(settings.worker_heartbeat_seconds),
+            lease: Duration::from_secs(settings.lease_seconds),
         });
+        if runs_jobs {
+            let waker = worker.clone();
+            db.blocking().listen(Arc::new(move || waker.wake()));
+        }
         let hosts = allowed_hosts(&settings.allowed_hosts, settings.bind_host.as_deref());
         let origins = allowed_origins(&settings.allowed_origins);
         Ok(Arc::new(Self {
@@ -336,10 +364,21 @@ impl AppState {
         })
     }
 
-    /// Resumes (or closes, per `RESUME_INTERRUPTED_JOBS`) jobs a crash left active.
+    /// Resumes (or closes, per `RESUME_INTERRUPTED_JOBS`) jobs a crash left active. On a
+    /// database that several processes share, their leases recover each other's work instead:
+    /// this only picks up the active jobs.
     pub async fn recover(&self) -> Result<usize, StoreError> {
-        let resume = self.settings.resume_interrupted_jobs;
-        let ids = self.db.recover_interrupted(resume).await?;
+        let ids = if self.db.blocking().shared() {
+            if !self.settings.resume_interrupted_jobs {
+                tracing::warn!(
+                    "RESUME_INTERRUPTED_JOBS=false is ignored on PostgreSQL: a job there may be another worker's"
+                );
+            }
+            self.db.active_job_ids().await?
+        } else {
+            let resume = self.settings.resume_interrupted_jobs;
+            self.db.recover_interrupted(resume).await?
+        };
         for id in &ids {
             tracing::info!(job_id = %id, "resuming interrupted job");
             self.worker.spawn(id.clone());

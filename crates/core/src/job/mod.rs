@@ -9,7 +9,7 @@ mod ready;
 mod status;
 
 pub use progress::{Breakdown, Progress, final_status};
-pub use ready::ready;
+pub use ready::{as_claimable, ready};
 pub use status::{DetailStatus, JobStatus, TransitionError};
 
 #[cfg(test)]

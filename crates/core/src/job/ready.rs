@@ -33,6 +33,16 @@ pub fn ready<'a>(
         .collect()
 }
 
+/// The status a model-day counts with for [`ready`]: a running day whose worker's lease
+/// expired has nobody working on it, so it is pending again (its work never committed).
+pub fn as_claimable(status: DetailStatus, lease_expired: bool) -> DetailStatus {
+    if status == DetailStatus::Running && lease_expired {
+        DetailStatus::Pending
+    } else {
+        status
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +82,17 @@ mod tests {
             ("m", d(7), Skipped),
         ];
         assert_eq!(ready(shuffled), vec![("m", d(8))]);
+    }
+
+    #[test]
+    fn a_running_day_whose_lease_expired_is_ready_again() {
+        assert_eq!(as_claimable(Running, true), Pending);
+        assert_eq!(as_claimable(Running, false), Running);
+        assert_eq!(as_claimable(Completed, true), Completed);
+        let days = [
+            ("a", d(1), as_claimable(Running, true)),
+            ("a", d(2), Pending),
+        ];
+        assert_eq!(ready(days), [("a", d(1))]);
     }
 }

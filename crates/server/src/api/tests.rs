@@ -24,6 +24,7 @@ fn settings(dir: &std::path::Path) -> Settings {
         worker_concurrency: 16,
         max_attempts: 3,
         worker_heartbeat_seconds: 5,
+        lease_seconds: 30,
         resume_interrupted_jobs: true,
         allowed_origins: vec!["http://ui.example".into()],
         api_token: None,

@@ -16,7 +16,7 @@ pub struct Settings {
     pub mode: DeploymentMode,
     /// DEV keeps its database across restarts (`PRESERVE_DEV_DATA`).
     pub preserve_dev_data: bool,
-    /// The database file, already adjusted for DEV.
+    /// The database file, already adjusted for DEV, or a `postgres://` URL (used as given).
     pub database: PathBuf,
     /// `MAX_SIMULATION_DAYS`.
     pub max_simulation_days: u32,
@@ -35,6 +35,9 @@ pub struct Settings {
     /// `WORKER_HEARTBEAT_SECONDS` (5): how often a worker announces itself; it counts as live
     /// for three beats.
     pub worker_heartbeat_seconds: u64,
+    /// `LEASE_SECONDS` (30): how long a worker's claim on a model-day holds unless renewed
+    /// (renewed every third of it): after a worker dies, its days run again this much later.
+    pub lease_seconds: u64,
     /// `RESUME_INTERRUPTED_JOBS`.
     pub resume_interrupted_jobs: bool,
     /// `ALLOWED_ORIGINS`: CORS origins (`*` for any).
@@ -187,7 +190,9 @@ impl Env<'_> {
         Ok(Settings {
             mode,
             preserve_dev_data: self.flag("PRESERVE_DEV_DATA", false)?,
-            database: if mode == DeploymentMode::Dev {
+            database: if mode == DeploymentMode::Dev
+                && !crate::store::postgres::is_postgres_url(&base.to_string_lossy())
+            {
                 dev_path(&base)
             } else {
                 base
@@ -206,6 +211,7 @@ impl Env<'_> {
             )? as usize,
             max_attempts: positive("MAX_ATTEMPTS", 3)?,
             worker_heartbeat_seconds: u64::from(positive("WORKER_HEARTBEAT_SECONDS", 5)?),
+            lease_seconds: u64::from(positive("LEASE_SECONDS", 30)?),
             resume_interrupted_jobs: self.flag("RESUME_INTERRUPTED_JOBS", true)?,
             allowed_origins: self
                 .get("ALLOWED_ORIGINS")

@@ -2,6 +2,7 @@
 //! its blocking call on the blocking pool.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
@@ -9,8 +10,8 @@ use ai_trader_core::api::{JobDetail, WorkerInfo};
 use ai_trader_core::{Date, JobStatus, Plan, PlanError};
 
 use super::{
-    CancelOutcome, CompletedDay, DayFilter, DayRow, JobRecord, NewJob, PlanningState, PreviousDay,
-    Store, StoreError,
+    CancelOutcome, ClaimRequest, Claims, CompletedDay, DayFilter, DayRow, JobRecord, Lease, NewJob,
+    PlanningState, PreviousDay, Store, StoreError,
 };
 use crate::market::{Bar, MarketData, PriceSink};
 
@@ -119,30 +120,24 @@ impl Db {
             .await
     }
 
-    /// See [`super::JobStore::start_detail`].
-    pub async fn start_detail(
+    /// See [`super::JobStore::claim_ready`].
+    pub async fn claim_ready(
         &self,
         job_id: &str,
-        date: Date,
-        model: &str,
-        max_attempts: u32,
-    ) -> Result<bool, StoreError> {
-        let (id, model) = (job_id.to_owned(), model.to_owned());
-        self.call(move |s| s.start_detail(&id, date, &model, max_attempts))
-            .await
+        request: ClaimRequest,
+    ) -> Result<Claims, StoreError> {
+        let id = job_id.to_owned();
+        self.call(move |s| s.claim_ready(&id, &request)).await
+    }
+
+    /// See [`super::JobStore::renew_lease`].
+    pub async fn renew_lease(&self, lease: Lease, duration: Duration) -> Result<bool, StoreError> {
+        self.call(move |s| s.renew_lease(&lease, duration)).await
     }
 
     /// See [`super::JobStore::fail_detail`].
-    pub async fn fail_detail(
-        &self,
-        job_id: &str,
-        date: Date,
-        model: &str,
-        error: String,
-    ) -> Result<(), StoreError> {
-        let (id, model) = (job_id.to_owned(), model.to_owned());
-        self.call(move |s| s.fail_detail(&id, date, &model, &error))
-            .await
+    pub async fn fail_detail(&self, lease: Lease, error: String) -> Result<(), StoreError> {
+        self.call(move |s| s.fail_detail(&lease, &error)).await
     }
 
     /// See [`super::JobStore::finish_job_if_done`].
@@ -206,8 +201,8 @@ impl Db {
     }
 
     /// See [`super::DayStore::commit_day`].
-    pub async fn commit_day(&self, day: CompletedDay) -> Result<(), StoreError> {
-        self.call(move |s| s.commit_day(&day)).await
+    pub async fn commit_day(&self, day: CompletedDay, lease: Lease) -> Result<(), StoreError> {
+        self.call(move |s| s.commit_day(&day, &lease)).await
     }
 
     /// See [`super::DayStore::previous_day`].

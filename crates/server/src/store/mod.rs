@@ -4,14 +4,19 @@
 //! all three. The SQLite implementation is the default.
 //!
 //! The trait methods block; async code calls them through [`Db`], which runs them on the
-//! blocking pool.
+//! blocking pool. Both backends run the same SQL ([`sql`]); each brings its connections,
+//! transactions and migrations.
 
 mod db;
+pub mod postgres;
 mod records;
+pub mod sql;
 pub mod sqlite;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use ai_trader_core::api::{ConversationMessage, JobDetail, WorkerInfo};
 use ai_trader_core::job::TransitionError;
@@ -29,9 +34,16 @@ use crate::market::{Bar, MarketData, PriceSource};
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database refused.
+    /// The SQLite database refused.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The PostgreSQL database refused or cannot be reached.
+    #[error("database error: {}", postgres_message(.0))]
+    Postgres(#[from] ::postgres::Error),
+    /// This worker's lease on a model-day expired (another worker may run the day now): what
+    /// it did is not written.
+    #[error("the lease on model-day {0} was lost: its work is not saved")]
+    LeaseLost(String),
     /// A status change the state machine forbids.
     #[error(transparent)]
     Transition(#[from] TransitionError),
@@ -57,6 +69,17 @@ pub enum StoreError {
     /// The blocking task running the call panicked or was cancelled.
     #[error("the database task stopped: {0}")]
     Task(#[from] tokio::task::JoinError),
+}
+
+/// What PostgreSQL said, not just "db error".
+fn postgres_message(error: &::postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{}: {detail}", db.message()),
+            None => db.message().to_owned(),
+        },
+        None => error.to_string(),
+    }
 }
 
 /// Why an imported run cannot be stored (nothing is stored then).
@@ -86,6 +109,55 @@ pub struct PlanningState {
     pub history: BTreeMap<String, ModelHistory>,
     /// Jobs holding their models.
     pub active_jobs: Vec<ActiveJob>,
+}
+
+/// A worker's claim on a model-day: who holds it and which attempt it is. Writes that end the
+/// day are fenced by it: they happen only while the claim still holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    /// The job.
+    pub job_id: String,
+    /// The day.
+    pub date: Date,
+    /// The model.
+    pub model: String,
+    /// The worker holding it.
+    pub worker_id: String,
+    /// The attempt (1 for the first start of the day).
+    pub attempt: u32,
+}
+
+impl std::fmt::Display for Lease {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} of job {}", self.model, self.date, self.job_id)
+    }
+}
+
+/// What a worker asks of [`JobStore::claim_ready`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRequest {
+    /// The worker claiming.
+    pub worker_id: String,
+    /// How long a claim holds unless renewed.
+    pub lease: Duration,
+    /// At most this many model-days (the worker's free slots).
+    pub limit: u32,
+    /// `MAX_PARALLEL_MODELS`: model-days of the job running at once, over all workers.
+    pub max_parallel: u32,
+    /// `MAX_ATTEMPTS`: claims of one model-day before it is failed.
+    pub max_attempts: u32,
+}
+
+/// What a claim found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Claims {
+    /// The model-days now held by the worker, earliest first.
+    pub claimed: Vec<Lease>,
+    /// The job's model-days not ended yet (pending or running, by anyone): none left means the
+    /// job can be finished.
+    pub unfinished: u32,
+    /// Another worker was claiming in this job at the same moment: try again shortly.
+    pub busy: bool,
 }
 
 /// The planner run inside [`JobStore::create_job`]'s transaction.
@@ -135,25 +207,19 @@ pub trait JobStore {
         error: Option<&str>,
     ) -> Result<JobStatus, StoreError>;
 
-    /// `pending → running` for a model-day, counting the attempt (`true` too when it is already
-    /// running: the same run retrying after a failed write); `false` when it has ended or was
-    /// cancelled, or was failed now because `max_attempts` starts never finished it.
-    fn start_detail(
-        &self,
-        job_id: &str,
-        date: Date,
-        model: &str,
-        max_attempts: u32,
-    ) -> Result<bool, StoreError>;
+    /// Claims the job's ready model-days for a worker, in one transaction: a day is ready when
+    /// the core's readiness rule says so, treating a running day whose lease expired as
+    /// pending again. Each claimed day is `running`, held by the worker until its lease ends,
+    /// its attempt counted; a day claimed `max_attempts` times already is failed instead, with
+    /// the last error. Only a running job's days are claimed.
+    fn claim_ready(&self, job_id: &str, request: &ClaimRequest) -> Result<Claims, StoreError>;
 
-    /// Marks a model-day failed; nothing else is written.
-    fn fail_detail(
-        &self,
-        job_id: &str,
-        date: Date,
-        model: &str,
-        error: &str,
-    ) -> Result<(), StoreError>;
+    /// Extends a held lease by `lease` from now; `false` when it is no longer held.
+    fn renew_lease(&self, lease: &Lease, duration: Duration) -> Result<bool, StoreError>;
+
+    /// Marks a held model-day failed (nothing else is written); [`StoreError::LeaseLost`] when
+    /// the lease no longer holds.
+    fn fail_detail(&self, lease: &Lease, error: &str) -> Result<(), StoreError>;
 
     /// Sets the final status when every detail is terminal; returns it.
     fn finish_job_if_done(&self, job_id: &str) -> Result<Option<JobStatus>, StoreError>;
@@ -161,8 +227,9 @@ pub trait JobStore {
     /// Cancels a job: pending details become skipped `cancelled`; `None` for an unknown job.
     fn cancel_job(&self, job_id: &str) -> Result<Option<CancelOutcome>, StoreError>;
 
-    /// Start-up recovery of jobs a crash left active. With `resume`, their running details go
-    /// back to pending and their ids are returned to be run again; otherwise they end as in the
+    /// Start-up recovery of jobs a crash left active, by the only process running jobs on the
+    /// database. With `resume`, the leases of their running details end now (they are claimed
+    /// again at once) and their ids are returned to be run again; otherwise they end as in the
     /// reference (`partial`/`failed`).
     fn recover_interrupted(&self, resume: bool) -> Result<Vec<String>, StoreError>;
 
@@ -189,8 +256,9 @@ pub trait JobStore {
 pub trait DayStore {
     /// Commits a finished model-day in one transaction: its trading day, holdings, trades,
     /// conversation and usage, the supersession of the model's later days from other jobs, and
-    /// the detail's `completed` status.
-    fn commit_day(&self, day: &CompletedDay) -> Result<(), StoreError>;
+    /// the detail's `completed` status. Fenced: [`StoreError::LeaseLost`] (and nothing written)
+    /// when `lease` no longer holds.
+    fn commit_day(&self, day: &CompletedDay, lease: &Lease) -> Result<(), StoreError>;
 
     /// A number that moves whenever trading days change (the largest day id: every change
     /// adds a day).
@@ -253,8 +321,24 @@ pub trait PriceStore {
     ) -> Result<(), StoreError>;
 }
 
+/// Called when another process changed jobs on the database.
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
 /// Everything the server stores.
 pub trait Store: JobStore + DayStore + PriceStore + Send + Sync + 'static {
     /// Whether the database answers.
     fn ping(&self) -> bool;
+
+    /// Whether several processes may run jobs on this database at once (their leases, not a
+    /// restart, recover each other's work).
+    fn shared(&self) -> bool;
+
+    /// Calls `wake` whenever another process creates, cancels or advances a job, where the
+    /// database can say so; the worker polls as well.
+    fn listen(&self, wake: Wake) {
+        let _ = wake;
+    }
 }
+
+#[cfg(test)]
+mod tests;

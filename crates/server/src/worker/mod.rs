@@ -1,27 +1,31 @@
 //! The job worker: each model of a job moves through its own dates as fast as it can (a
-//! model-day starts when the core's readiness rule says so: the model's previous day ended),
-//! never waiting for another model; at most `MAX_PARALLEL_MODELS` model-days of a job and
-//! `WORKER_CONCURRENCY` over all jobs run at once; each model-day commits in one transaction; at
-//! most `MAX_CONCURRENT_JOBS` jobs run at once (others wait, `pending`). Status changes go
-//! through the store, which checks them with the core state machine.
+//! model-day is ready when the core's readiness rule says so: the model's previous day ended),
+//! never waiting for another model. Model-days are claimed, not assigned: a worker claims the
+//! ready ones from the database, holds each by a lease it renews while the day runs, and
+//! commits the day in one transaction fenced by that lease; a day whose worker died is claimed
+//! again when its lease expires. So any number of workers (processes) share the jobs of one
+//! database. At most `MAX_PARALLEL_MODELS` model-days of a job (over all workers) and
+//! `WORKER_CONCURRENCY` in this process run at once; at most `MAX_CONCURRENT_JOBS` jobs are run
+//! by this process at once. Status changes go through the store, which checks them with the
+//! core state machine.
 
 mod model_day;
 mod service;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ai_trader_core::market::DayData;
-use ai_trader_core::{Date, DetailStatus, JobStatus};
-use tokio::sync::{Semaphore, watch};
+use ai_trader_core::{Date, JobStatus};
+use tokio::sync::{Notify, Semaphore, watch};
 
 use crate::agent::{Agents, NewsSearch};
 use crate::clock::Clock;
 use crate::config::{AgentConfig, Redactor};
 use crate::market::{Downloader, SharedMarket};
-use crate::store::{Db, JobRecord, StoreError};
+use crate::store::{ClaimRequest, Db, JobRecord, Lease, StoreError};
 
 pub use model_day::ModelDayError;
 
@@ -58,7 +62,18 @@ struct Inner {
     identity: ai_trader_core::api::WorkerInfo,
     /// How often it beats.
     heartbeat: Duration,
+    /// `LEASE_SECONDS`: how long a claim holds unless renewed.
+    lease: Duration,
+    /// Woken when jobs may have changed: a model-day of this process ended, or another
+    /// process announced a change.
+    wake: Arc<Notify>,
 }
+
+/// How long a job run waits for a change before it looks at the database again.
+const POLL: Duration = Duration::from_secs(1);
+
+/// How long to wait when another worker was claiming in the same job.
+const BUSY_RETRY: Duration = Duration::from_millis(20);
 
 /// What a worker is built from.
 pub struct WorkerParts {
@@ -90,6 +105,8 @@ pub struct WorkerParts {
     pub max_attempts: u32,
     /// `WORKER_HEARTBEAT_SECONDS`.
     pub heartbeat: Duration,
+    /// `LEASE_SECONDS`.
+    pub lease: Duration,
 }
 
 /// Removes a job from the running set when its run ends, however it ends; dropping the sender
@@ -137,8 +154,15 @@ impl Worker {
                 write_problem: Mutex::new(None),
                 identity: service::identity(parts.clock.timestamp()),
                 heartbeat: parts.heartbeat.max(Duration::from_millis(100)),
+                lease: parts.lease.max(Duration::from_millis(300)),
+                wake: Arc::new(Notify::new()),
             }),
         }
+    }
+
+    /// Wakes every job run waiting for a change (another process changed jobs).
+    pub fn wake(&self) {
+        self.inner.wake.notify_waiters();
     }
 
     /// Starts running a job in the background.
@@ -205,9 +229,9 @@ impl Worker {
     }
 
     /// Runs `write` until it succeeds: a failed write is retried with backoff (up to 5 s
-    /// apart) and reported by [`Worker::write_problem`] meanwhile, so nothing this worker has
-    /// started is ever left without someone working on it, and it heals without a restart.
-    /// `None` when shutdown came first (restart recovery takes over).
+    /// apart) and reported by [`Worker::write_problem`] meanwhile, so it heals without a
+    /// restart. `None` when shutdown came first (the day's lease expires and it runs again), or
+    /// when the lease the write is fenced by was lost (another worker runs the day).
     async fn until_written<T, F, Fut>(&self, what: &str, mut write: F) -> Option<T>
     where
         F: FnMut() -> Fut,
@@ -221,6 +245,10 @@ impl Worker {
                         tracing::info!("writes succeed again");
                     }
                     return Some(value);
+                }
+                Err(StoreError::LeaseLost(day)) => {
+                    tracing::warn!(day, "{what}: the lease was lost; another worker runs it");
+                    return None;
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "{what} could not be written; retrying");
@@ -263,15 +291,12 @@ impl Worker {
         if job.status.is_terminal() {
             return Ok(Some(job.status));
         }
-        if job.status == JobStatus::Pending {
+        if matches!(job.status, JobStatus::Pending | JobStatus::DownloadingData) {
             self.download_missing(&job).await?;
-            inner
-                .db
-                .set_job_status(job_id, JobStatus::Running, None)
-                .await?;
+            self.move_job(job_id, JobStatus::Running).await?;
         }
         tracing::info!(job_id, models = ?job.models, "job running");
-        if !self.run_ready(job_id).await? {
+        if !self.run_claims(job_id).await? {
             tracing::info!(job_id, "shutting down: the job is left for recovery");
             return Ok(Some(job.status));
         }
@@ -305,10 +330,7 @@ impl Worker {
             return Ok(());
         }
         let job_id = job.job_id.as_str();
-        inner
-            .db
-            .set_job_status(job_id, JobStatus::DownloadingData, None)
-            .await?;
+        self.move_job(job_id, JobStatus::DownloadingData).await?;
         tracing::info!(job_id, dates = needed.len(), "downloading missing prices");
         let report = downloader
             .fill(&inner.db, &market, &needed, None, &|_, _| {})
@@ -326,112 +348,124 @@ impl Worker {
         Ok(())
     }
 
-    /// Runs a job's model-days as each becomes ready: each model through its own dates, the
-    /// earliest waiting dates first when the job's limit is reached. `false` when shutdown
-    /// stopped it (running model-days finish; the rest stay pending for recovery).
-    async fn run_ready(&self, job_id: &str) -> Result<bool, StoreError> {
-        let mut days: BTreeMap<String, Vec<(Date, DetailStatus)>> = BTreeMap::new();
-        for d in self.inner.db.details(job_id).await? {
-            days.entry(d.model).or_default().push((d.date, d.status));
+    /// Moves a job to `to`, unless another worker moved it there (or past it) first.
+    async fn move_job(&self, job_id: &str, to: JobStatus) -> Result<(), StoreError> {
+        match self.inner.db.set_job_status(job_id, to, None).await {
+            Ok(_) => Ok(()),
+            Err(StoreError::Transition(e)) => {
+                tracing::debug!(job_id, error = %e, "another worker moved the job first");
+                Ok(())
+            }
+            Err(e) => Err(e),
         }
-        // Ready and not started yet, by date then model.
-        let mut waiting: BTreeSet<(Date, String)> = BTreeSet::new();
-        for (model, model_days) in &days {
-            waiting.extend(ready_of(model, model_days));
-        }
+    }
+
+    /// Runs a job's model-days as this worker can claim them: each model through its own
+    /// dates, the earliest waiting dates first. Returns when none is left unfinished (by any
+    /// worker); `false` when shutdown stopped it (running model-days finish; the rest are left
+    /// to other workers or to recovery).
+    async fn run_claims(&self, job_id: &str) -> Result<bool, StoreError> {
+        let inner = &self.inner;
         let mut running = tokio::task::JoinSet::new();
         loop {
-            while running.len() < self.inner.max_parallel_models && !self.stopping() {
-                let Some((date, model)) = waiting.pop_first() else {
-                    break;
-                };
-                set_status(&mut days, &model, date, DetailStatus::Running);
-                let (worker, job_id) = (self.clone(), job_id.to_owned());
-                running.spawn(async move {
-                    let slots = worker.inner.model_day_slots.clone();
-                    let _slot = slots.acquire_owned().await;
-                    let ended = worker
-                        .until_written("a model-day", || worker.model_day(&job_id, date, &model))
-                        .await
-                        .unwrap_or(DetailStatus::Pending);
-                    (model, date, ended)
-                });
+            if self.stopping() {
+                while running.join_next().await.is_some() {}
+                return Ok(false);
             }
-            let Some(joined) = running.join_next().await else {
-                break;
-            };
-            let (model, date, ended) = joined?;
-            set_status(&mut days, &model, date, ended);
-            if let Some(model_days) = days.get(&model) {
-                waiting.extend(ready_of(&model, model_days));
+            let mut slots = Vec::new();
+            while running.len() + slots.len() < inner.max_parallel_models {
+                match inner.model_day_slots.clone().try_acquire_owned() {
+                    Ok(slot) => slots.push(slot),
+                    Err(_) => break,
+                }
+            }
+            let mut finished = false;
+            let mut busy = false;
+            if !slots.is_empty() {
+                let request = ClaimRequest {
+                    worker_id: inner.identity.worker_id.clone(),
+                    lease: inner.lease,
+                    limit: slots.len() as u32,
+                    max_parallel: inner.max_parallel_models as u32,
+                    max_attempts: inner.max_attempts,
+                };
+                match inner.db.claim_ready(job_id, request).await {
+                    Ok(claims) => {
+                        for lease in claims.claimed {
+                            let (worker, slot) = (self.clone(), slots.pop());
+                            running.spawn(async move {
+                                let _slot = slot;
+                                worker.model_day(lease).await;
+                            });
+                        }
+                        finished = claims.unfinished == 0;
+                        busy = claims.busy;
+                    }
+                    Err(e) => tracing::warn!(job_id, error = %e, "cannot claim model-days"),
+                }
+            }
+            drop(slots);
+            if finished && running.is_empty() {
+                return Ok(true);
+            }
+            let wait = if busy { BUSY_RETRY } else { POLL };
+            tokio::select! {
+                Some(joined) = running.join_next(), if !running.is_empty() => joined?,
+                () = inner.wake.notified() => {}
+                () = tokio::time::sleep(wait) => {}
             }
         }
-        Ok(!self.stopping())
     }
 
-    /// Starts, runs and ends one model-day: committed when it succeeds, failed with its reason
-    /// (and nothing else written) when it does not. Returns the status it ended in (`skipped`
-    /// when a cancel took it before it started).
-    async fn model_day(
-        &self,
-        job_id: &str,
-        date: Date,
-        model: &str,
-    ) -> Result<DetailStatus, StoreError> {
-        let db = &self.inner.db;
-        if self.stopping() {
-            return Ok(DetailStatus::Pending);
-        }
-        // Pending, or still running after a write of this day failed: (re)run it.
-        if !db
-            .start_detail(job_id, date, model, self.inner.max_attempts)
-            .await?
-        {
-            // Ended meanwhile: cancelled, or failed after too many attempts.
-            return Ok(DetailStatus::Skipped);
-        }
-        let failure = match self.inner.trade_day(job_id, model, date).await {
-            Ok(day) => match db.commit_day(day).await {
-                Ok(()) => return Ok(DetailStatus::Completed),
-                Err(e) => {
-                    tracing::error!(job_id, model, %date, error = %e, "commit failed");
-                    format!("Execution failed: could not save the day: {e}")
-                }
-            },
-            Err(e) => {
-                tracing::warn!(job_id, model, %date, error = %e, "model-day failed");
-                format!("Execution failed: {e}")
+    /// Runs one claimed model-day, renewing its lease meanwhile: committed when it succeeds,
+    /// failed with its reason (and nothing else written) when it does not. A day whose lease
+    /// was lost is left to the worker that holds it now.
+    async fn model_day(&self, lease: Lease) {
+        let inner = &self.inner;
+        let db = &inner.db;
+        let mut renewal = self.keep_lease(lease.clone());
+        let traded = tokio::select! {
+            traded = inner.trade_day(&lease.job_id, &lease.model, lease.date) => traded,
+            _ = &mut renewal => {
+                tracing::warn!(%lease, "lease lost while the day ran; its work is dropped");
+                return;
             }
         };
-        let failure = self.inner.redactor.redact(&failure);
-        db.fail_detail(job_id, date, model, failure).await?;
-        Ok(DetailStatus::Failed)
+        match traded {
+            Ok(day) => {
+                self.until_written("a model-day", || db.commit_day(day.clone(), lease.clone()))
+                    .await;
+            }
+            Err(e) => {
+                let (job_id, model, date) = (&lease.job_id, &lease.model, lease.date);
+                tracing::warn!(job_id, model, %date, error = %e, "model-day failed");
+                let failure = inner.redactor.redact(&format!("Execution failed: {e}"));
+                self.until_written("a model-day", || {
+                    db.fail_detail(lease.clone(), failure.clone())
+                })
+                .await;
+            }
+        }
+        renewal.abort();
+        // A slot is free and the model's next day may be ready: every job run looks again.
+        inner.wake.notify_waiters();
     }
-}
 
-/// The model's next model-day to start, if it is ready (the core's rule).
-fn ready_of(model: &str, model_days: &[(Date, DetailStatus)]) -> Vec<(Date, String)> {
-    ai_trader_core::job::ready(
-        model_days
-            .iter()
-            .map(|(date, status)| (model, *date, *status)),
-    )
-    .into_iter()
-    .map(|(_, date)| (date, model.to_owned()))
-    .collect()
-}
-
-fn set_status(
-    days: &mut BTreeMap<String, Vec<(Date, DetailStatus)>>,
-    model: &str,
-    date: Date,
-    status: DetailStatus,
-) {
-    if let Some(day) = days
-        .get_mut(model)
-        .and_then(|d| d.iter_mut().find(|(d, _)| *d == date))
-    {
-        day.1 = status;
+    /// Renews `lease` every third of its length until aborted; ends when the lease is lost.
+    fn keep_lease(&self, lease: Lease) -> tokio::task::JoinHandle<()> {
+        let worker = self.clone();
+        tokio::spawn(async move {
+            let length = worker.inner.lease;
+            loop {
+                tokio::time::sleep(length / 3).await;
+                match worker.inner.db.renew_lease(lease.clone(), length).await {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    // The lease may still hold: try again on the next round.
+                    Err(e) => tracing::warn!(%lease, error = %e, "lease not renewed"),
+                }
+            }
+        })
     }
 }
 

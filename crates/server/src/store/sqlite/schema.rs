@@ -160,6 +160,13 @@ CREATE TABLE data_versions (
 );
 INSERT INTO data_versions (name, version) VALUES ('prices', 0);
 ",
+    // 7: claims: which worker holds a running model-day, until when (the database's clock, in
+    // ms since 1970), and why its previous attempt ended.
+    r"
+ALTER TABLE job_details ADD COLUMN claimed_by TEXT;
+ALTER TABLE job_details ADD COLUMN lease_until INTEGER;
+ALTER TABLE job_details ADD COLUMN last_error TEXT;
+",
 ];
 
 /// The schema version this binary writes.

@@ -3,65 +3,71 @@
 
 use std::collections::BTreeMap;
 
+use super::details::{self, Move, Scope, move_details};
+use super::{Conn, Row, StoreError, args, date, json, to_json};
+use crate::store::{CancelOutcome, JobRecord, NewJob, PlanningState};
 use ai_trader_core::api::TokenUsage;
 use ai_trader_core::job::final_status;
 use ai_trader_core::planner::{ActiveJob, ModelHistory};
 use ai_trader_core::{Date, DetailStatus, JobStatus, Plan, SkipReason};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
-
-use super::details::{self, Move, Scope, move_details};
-use super::{StoreError, date, json, to_json};
-use crate::store::{CancelOutcome, JobRecord, NewJob, PlanningState};
 
 fn job_status(text: &str) -> Result<JobStatus, StoreError> {
     JobStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("job status {text}")))
 }
 
-/// The wire names of the statuses that hold a job's models.
-fn active_statuses() -> Vec<&'static str> {
+/// The statuses that hold a job's models, as an SQL list of their wire names.
+fn active_statuses() -> String {
     JobStatus::ALL
         .into_iter()
         .filter(|s| s.is_active())
-        .map(JobStatus::as_str)
-        .collect()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Ids and models of the active jobs, oldest first.
-fn active_jobs(conn: &Connection) -> Result<Vec<(String, JobStatus, String)>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT job_id, status, models FROM jobs WHERE status IN (SELECT value FROM json_each(?1))
-         ORDER BY created_at",
-    )?;
-    let rows = stmt.query_map([to_json(&active_statuses())], |r| {
-        Ok((r.get(0)?, r.get::<_, String>(1)?, r.get(2)?))
-    })?;
-    rows.map(|row| {
-        let (id, status, models) = row?;
-        Ok((id, job_status(&status)?, models))
-    })
-    .collect()
+fn active_jobs(c: &mut dyn Conn) -> Result<Vec<(String, JobStatus, String)>, StoreError> {
+    let sql = format!(
+        "SELECT job_id, status, models FROM jobs WHERE status IN ({}) ORDER BY created_at",
+        active_statuses()
+    );
+    c.query(&sql, &[])?
+        .iter()
+        .map(|r| Ok((r.get(0)?, job_status(&r.get::<String>(1)?)?, r.get(2)?)))
+        .collect()
 }
 
 /// Ids of the active jobs, oldest first.
-pub(super) fn active_ids(conn: &Connection) -> Result<Vec<String>, StoreError> {
-    Ok(active_jobs(conn)?.into_iter().map(|(id, ..)| id).collect())
+pub(super) fn active_ids(c: &mut dyn Conn) -> Result<Vec<String>, StoreError> {
+    Ok(active_jobs(c)?.into_iter().map(|(id, ..)| id).collect())
 }
 
-pub(super) fn planning_state(conn: &Connection) -> Result<PlanningState, StoreError> {
+/// Serialises job creation over every process on the database, so that the planner's check
+/// (a model in at most one active job) and the insert act as one: two triggers can never
+/// both take the same model.
+pub(super) fn guard_creation(c: &mut dyn Conn) -> Result<(), StoreError> {
+    // SQLite's write transaction already excludes every other writer.
+    if c.dialect() == super::Dialect::Postgres {
+        c.query("SELECT pg_advisory_xact_lock(7100100)", &[])?;
+    }
+    Ok(())
+}
+
+pub(super) fn planning_state(c: &mut dyn Conn) -> Result<PlanningState, StoreError> {
     let mut history: BTreeMap<String, ModelHistory> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached(
+    let rows = c.query(
         "SELECT model, date FROM trading_days WHERE superseded_by IS NULL ORDER BY model, date",
+        &[],
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     for row in rows {
-        let (model, day) = row?;
+        let (model, day): (String, String) = (row.get(0)?, row.get(1)?);
         history
             .entry(model)
             .or_default()
             .completed
             .push(date(&day)?);
     }
-    let active_jobs = active_jobs(conn)?
+    let active_jobs = active_jobs(c)?
         .into_iter()
         .map(|(job_id, status, models)| {
             Ok(ActiveJob {
@@ -79,7 +85,7 @@ pub(super) fn planning_state(conn: &Connection) -> Result<PlanningState, StoreEr
 
 /// Inserts a job row in `pending`.
 pub(super) fn insert_row(
-    tx: &Transaction<'_>,
+    c: &mut dyn Conn,
     job: &NewJob,
     dates: &[Date],
     models: &[String],
@@ -87,18 +93,18 @@ pub(super) fn insert_row(
     warnings: &[String],
     download_dates: &[Date],
 ) -> Result<(), StoreError> {
-    tx.execute(
+    c.execute(
         "INSERT INTO jobs (job_id, status, date_range, models, request, replace_existing, created_at,
              updated_at, warnings, download_dates)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
-        params![
-            job.job_id,
+        args![
+            &job.job_id,
             JobStatus::Pending.as_str(),
             to_json(dates),
             to_json(models),
-            job.request_json,
+            &job.request_json,
             replace_existing,
-            job.created_at,
+            &job.created_at,
             to_json(warnings),
             to_json(download_dates),
         ],
@@ -108,14 +114,10 @@ pub(super) fn insert_row(
 
 /// Stores a plan as a job: its row, and a detail per model-day (pending, or skipped with the
 /// plan's reason).
-pub(super) fn insert_job(
-    tx: &Transaction<'_>,
-    job: &NewJob,
-    plan: &Plan,
-) -> Result<(), StoreError> {
+pub(super) fn insert_job(c: &mut dyn Conn, job: &NewJob, plan: &Plan) -> Result<(), StoreError> {
     let dates: Vec<Date> = plan.dates.iter().map(|d| d.date).collect();
     insert_row(
-        tx,
+        c,
         job,
         &dates,
         &plan.models,
@@ -138,16 +140,17 @@ pub(super) fn insert_job(
             message,
         )
     });
-    details::insert(tx, &job.job_id, rows, None)
+    details::insert(c, &job.job_id, rows, None)
 }
 
-fn token_usage(conn: &Connection, job_id: &str) -> Result<TokenUsage, StoreError> {
-    let (prompt, completion): (i64, i64) = conn.query_row(
-        "SELECT COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0) FROM trading_days WHERE job_id = ?1",
-        [job_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+fn token_usage(c: &mut dyn Conn, job_id: &str) -> Result<TokenUsage, StoreError> {
+    let row = c.query_one(
+        "SELECT CAST(COALESCE(SUM(prompt_tokens), 0) AS BIGINT),
+             CAST(COALESCE(SUM(completion_tokens), 0) AS BIGINT)
+         FROM trading_days WHERE job_id = ?1",
+        args![job_id],
     )?;
-    let (prompt, completion) = (prompt.max(0) as u64, completion.max(0) as u64);
+    let (prompt, completion): (u64, u64) = (row.get(0)?, row.get(1)?);
     Ok(TokenUsage {
         prompt_tokens: prompt,
         completion_tokens: completion,
@@ -159,13 +162,13 @@ const JOB_COLUMNS: &str =
     "job_id, status, date_range, models, replace_existing, created_at, started_at, completed_at,
      total_duration_seconds, error, warnings, cancel_requested, download_dates";
 
-fn job_from_row(conn: &Connection, r: &rusqlite::Row<'_>) -> Result<JobRecord, StoreError> {
+fn job_from_row(c: &mut dyn Conn, r: &Row) -> Result<JobRecord, StoreError> {
     let job_id: String = r.get(0)?;
     let warnings: Option<String> = r.get(10)?;
     Ok(JobRecord {
-        status: job_status(&r.get::<_, String>(1)?)?,
-        date_range: json("jobs.date_range", &r.get::<_, String>(2)?)?,
-        models: json("jobs.models", &r.get::<_, String>(3)?)?,
+        status: job_status(&r.get::<String>(1)?)?,
+        date_range: json("jobs.date_range", &r.get::<String>(2)?)?,
+        models: json("jobs.models", &r.get::<String>(3)?)?,
         replace_existing: r.get(4)?,
         created_at: r.get(5)?,
         started_at: r.get(6)?,
@@ -177,85 +180,90 @@ fn job_from_row(conn: &Connection, r: &rusqlite::Row<'_>) -> Result<JobRecord, S
             .transpose()?
             .unwrap_or_default(),
         cancel_requested: r.get(11)?,
-        download_dates: json("jobs.download_dates", &r.get::<_, String>(12)?)?,
-        progress: details::progress(conn, &job_id)?,
-        token_usage: token_usage(conn, &job_id)?,
+        download_dates: json("jobs.download_dates", &r.get::<String>(12)?)?,
+        progress: details::progress(c, &job_id)?,
+        token_usage: token_usage(c, &job_id)?,
         job_id,
     })
 }
 
-pub(super) fn job(conn: &Connection, job_id: &str) -> Result<Option<JobRecord>, StoreError> {
-    let mut stmt =
-        conn.prepare_cached(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE job_id = ?1"))?;
-    let mut rows = stmt.query([job_id])?;
-    match rows.next()? {
-        Some(row) => Ok(Some(job_from_row(conn, row)?)),
+pub(super) fn job(c: &mut dyn Conn, job_id: &str) -> Result<Option<JobRecord>, StoreError> {
+    let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE job_id = ?1");
+    match c.query_opt(&sql, args![job_id])? {
+        Some(row) => Ok(Some(job_from_row(c, &row)?)),
         None => Ok(None),
     }
 }
 
 pub(super) fn list(
-    conn: &Connection,
+    c: &mut dyn Conn,
     status: Option<JobStatus>,
     limit: u32,
     offset: u32,
 ) -> Result<(Vec<JobRecord>, u32), StoreError> {
     let filter = status.map(JobStatus::as_str);
-    let total: u32 = conn.query_row(
-        "SELECT COUNT(*) FROM jobs WHERE ?1 IS NULL OR status = ?1",
-        [filter],
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {JOB_COLUMNS} FROM jobs WHERE ?1 IS NULL OR status = ?1
-         ORDER BY created_at DESC, rowid DESC LIMIT ?2 OFFSET ?3"
-    ))?;
-    let mut rows = stmt.query(params![filter, limit, offset])?;
-    let mut jobs = Vec::new();
-    while let Some(row) = rows.next()? {
-        jobs.push(job_from_row(conn, row)?);
+    let total: u32 = c
+        .query_one(
+            "SELECT COUNT(*) FROM jobs WHERE CAST(?1 AS TEXT) IS NULL OR status = ?1",
+            args![filter],
+        )?
+        .get(0)?;
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM jobs WHERE CAST(?1 AS TEXT) IS NULL OR status = ?1
+         ORDER BY created_at DESC, {} DESC LIMIT ?2 OFFSET ?3",
+        c.dialect().insertion_order()
+    );
+    let rows = c.query(&sql, args![filter, limit, offset])?;
+    let mut jobs = Vec::with_capacity(rows.len());
+    for row in &rows {
+        jobs.push(job_from_row(c, row)?);
     }
     Ok((jobs, total))
 }
 
-fn current_status(tx: &Transaction<'_>, job_id: &str) -> Result<Option<JobStatus>, StoreError> {
-    let status: Option<String> = tx
-        .query_row("SELECT status FROM jobs WHERE job_id = ?1", [job_id], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    status.map(|s| job_status(&s)).transpose()
+/// A job's status, its row locked for the rest of the transaction where the database locks
+/// rows: every change of a job's status is decided on the status it really has.
+fn current_status(c: &mut dyn Conn, job_id: &str) -> Result<Option<JobStatus>, StoreError> {
+    let sql = format!(
+        "SELECT status FROM jobs WHERE job_id = ?1{}",
+        c.dialect().for_update()
+    );
+    let row = c.query_opt(&sql, args![job_id])?;
+    row.map(|r| job_status(&r.get::<String>(0)?)).transpose()
 }
 
-fn existing_status(tx: &Transaction<'_>, job_id: &str) -> Result<JobStatus, StoreError> {
-    current_status(tx, job_id)?.ok_or_else(|| StoreError::Missing(format!("job {job_id}")))
+fn existing_status(c: &mut dyn Conn, job_id: &str) -> Result<JobStatus, StoreError> {
+    current_status(c, job_id)?.ok_or_else(|| StoreError::Missing(format!("job {job_id}")))
 }
 
 /// Moves a job from its actual status to `to` through the state machine, with its timestamps:
 /// leaving `pending` starts the clock, a terminal status stops it.
 pub(super) fn set_status(
-    tx: &Transaction<'_>,
+    c: &mut dyn Conn,
     job_id: &str,
     to: JobStatus,
     error: Option<&str>,
     now: &str,
 ) -> Result<JobStatus, StoreError> {
-    let status = existing_status(tx, job_id)?.transition(to)?;
+    let status = existing_status(c, job_id)?.transition(to)?;
     if status.is_terminal() {
-        tx.execute(
-            "UPDATE jobs SET status = ?2, completed_at = ?3, updated_at = ?3,
-                 total_duration_seconds = (julianday(?3) - julianday(started_at)) * 86400.0,
-                 error = COALESCE(?4, error)
-             WHERE job_id = ?1",
-            params![job_id, status.as_str(), now, error],
+        let duration = c.dialect().seconds_between("started_at", "?3");
+        c.execute(
+            &format!(
+                "UPDATE jobs SET status = ?2, completed_at = ?3, updated_at = ?3,
+                     total_duration_seconds = {duration},
+                     error = COALESCE(?4, error)
+                 WHERE job_id = ?1"
+            ),
+            args![job_id, status.as_str(), now, error],
         )?;
     } else {
-        tx.execute(
+        c.execute(
             "UPDATE jobs SET status = ?2, updated_at = ?3,
-                 started_at = CASE WHEN ?5 THEN started_at ELSE COALESCE(started_at, ?3) END,
+                 started_at = CASE WHEN ?5 = 1 THEN started_at ELSE COALESCE(started_at, ?3) END,
                  error = ?4
              WHERE job_id = ?1",
-            params![
+            args![
                 job_id,
                 status.as_str(),
                 now,
@@ -268,31 +276,32 @@ pub(super) fn set_status(
 }
 
 pub(super) fn finish_if_done(
-    tx: &Transaction<'_>,
+    c: &mut dyn Conn,
     job_id: &str,
     now: &str,
 ) -> Result<Option<JobStatus>, StoreError> {
-    let current = existing_status(tx, job_id)?;
+    let current = existing_status(c, job_id)?;
     if current.is_terminal() {
         return Ok(Some(current));
     }
-    let cancel_requested: bool = tx.query_row(
-        "SELECT cancel_requested FROM jobs WHERE job_id = ?1",
-        [job_id],
-        |r| r.get(0),
-    )?;
-    let Some(status) = final_status(&details::progress(tx, job_id)?, cancel_requested) else {
+    let cancel_requested: bool = c
+        .query_one(
+            "SELECT cancel_requested FROM jobs WHERE job_id = ?1",
+            args![job_id],
+        )?
+        .get(0)?;
+    let Some(status) = final_status(&details::progress(c, job_id)?, cancel_requested) else {
         return Ok(None);
     };
-    set_status(tx, job_id, status, None, now).map(Some)
+    set_status(c, job_id, status, None, now).map(Some)
 }
 
 pub(super) fn cancel(
-    tx: &Transaction<'_>,
+    c: &mut dyn Conn,
     job_id: &str,
     now: &str,
 ) -> Result<Option<CancelOutcome>, StoreError> {
-    let Some(status) = current_status(tx, job_id)? else {
+    let Some(status) = current_status(c, job_id)? else {
         return Ok(None);
     };
     if status.is_terminal() {
@@ -303,14 +312,14 @@ pub(super) fn cancel(
             already_terminal: true,
         }));
     }
-    tx.execute(
+    c.execute(
         "UPDATE jobs SET cancel_requested = 1 WHERE job_id = ?1",
-        [job_id],
+        args![job_id],
     )?;
     let skip = Move::skip(SkipReason::Cancelled, SkipReason::Cancelled.message());
-    let cancelled = move_details(tx, job_id, Scope::Job, &[DetailStatus::Pending], skip, now)?;
-    let running = details::progress(tx, job_id)?.running;
-    let status = finish_if_done(tx, job_id, now)?.unwrap_or(status);
+    let cancelled = move_details(c, job_id, Scope::Job, &[DetailStatus::Pending], skip, now)?;
+    let running = details::progress(c, job_id)?.running;
+    let status = finish_if_done(c, job_id, now)?.unwrap_or(status);
     Ok(Some(CancelOutcome {
         status,
         cancelled_model_days: cancelled,
@@ -323,23 +332,23 @@ pub(super) fn cancel(
 const RESTARTED: &str = "Container restarted before completion";
 
 pub(super) fn recover(
-    tx: &Transaction<'_>,
+    c: &mut dyn Conn,
     resume: bool,
     now: &str,
 ) -> Result<Vec<String>, StoreError> {
-    let ids: Vec<String> = active_jobs(tx)?.into_iter().map(|(id, ..)| id).collect();
+    let ids: Vec<String> = active_ids(c)?;
     for job_id in &ids {
-        let old = existing_status(tx, job_id)?;
+        let old = existing_status(c, job_id)?;
         if resume {
-            // Interrupted model-days never committed (commits are atomic): run them again.
-            let back = Move::to(DetailStatus::Pending);
-            move_details(tx, job_id, Scope::Job, &[DetailStatus::Running], back, now)?;
+            // Interrupted model-days never committed (commits are atomic): their leases end
+            // now, so they are claimed and run again at once.
+            super::claims::expire_leases(c, job_id, super::claims::PROCESS_STOPPED)?;
             if old != JobStatus::Pending {
-                set_status(tx, job_id, JobStatus::Pending, None, now)?;
+                set_status(c, job_id, JobStatus::Pending, None, now)?;
             }
             continue;
         }
-        let p = details::progress(tx, job_id)?;
+        let p = details::progress(c, job_id)?;
         let (to, message) = if p.completed > 0 {
             (
                 JobStatus::Partial,
@@ -356,42 +365,42 @@ pub(super) fn recover(
         };
         let unfinished = [DetailStatus::Pending, DetailStatus::Running];
         move_details(
-            tx,
+            c,
             job_id,
             Scope::Job,
             &unfinished,
             Move::fail(RESTARTED),
             now,
         )?;
-        set_status(tx, job_id, to, Some(&message), now)?;
+        set_status(c, job_id, to, Some(&message), now)?;
     }
     Ok(if resume { ids } else { Vec::new() })
 }
 
 pub(super) fn append_warnings(
-    tx: &Transaction<'_>,
+    c: &mut dyn Conn,
     job_id: &str,
     warnings: &[String],
 ) -> Result<(), StoreError> {
-    let stored: Option<String> = tx.query_row(
-        "SELECT warnings FROM jobs WHERE job_id = ?1",
-        [job_id],
-        |r| r.get(0),
-    )?;
+    let sql = format!(
+        "SELECT warnings FROM jobs WHERE job_id = ?1{}",
+        c.dialect().for_update()
+    );
+    let stored: Option<String> = c.query_one(&sql, args![job_id])?.get(0)?;
     let mut all: Vec<String> = stored
         .map(|w| json("jobs.warnings", &w))
         .transpose()?
         .unwrap_or_default();
     all.extend(warnings.iter().cloned());
-    tx.execute(
+    c.execute(
         "UPDATE jobs SET warnings = ?2 WHERE job_id = ?1",
-        params![job_id, to_json(&all)],
+        args![job_id, to_json(&all)],
     )?;
     Ok(())
 }
 
 pub(super) fn skip_pending_on(
-    tx: &Transaction<'_>,
+    c: &mut dyn Conn,
     job_id: &str,
     day: Date,
     message: &str,
@@ -399,7 +408,7 @@ pub(super) fn skip_pending_on(
 ) -> Result<u32, StoreError> {
     let skip = Move::skip(SkipReason::IncompletePriceData, message);
     move_details(
-        tx,
+        c,
         job_id,
         Scope::Date(day),
         &[DetailStatus::Pending],

@@ -1,0 +1,260 @@
+//! Claims on model-days. A worker claims the ready days of a job in one transaction (the job's
+//! row locked, so claims in one job are made one at a time and a worker that finds another
+//! claiming moves on), holds each by a lease it renews while the day runs, and ends the day
+//! with a write fenced by the lease: a worker whose lease expired can never commit. Lease
+//! times are the database's clock, so workers on several machines agree on them.
+
+use std::time::Duration;
+
+use ai_trader_core::job::{as_claimable, ready};
+use ai_trader_core::{Date, DetailStatus, JobStatus};
+
+use super::details::{Move, Scope, detail_status, move_details};
+use super::{Conn, Row, StoreError, args, date};
+use crate::store::{ClaimRequest, Claims, Lease};
+
+/// Why a running day's lease ended without its worker ending the day.
+pub(super) const PROCESS_STOPPED: &str = "the process running this model-day stopped";
+
+/// A detail as a claim sees it.
+struct Day {
+    date: Date,
+    model: String,
+    status: DetailStatus,
+    attempts: u32,
+    lease_expired: bool,
+    last_error: Option<String>,
+}
+
+impl Day {
+    fn from_row(r: &Row) -> Result<Self, StoreError> {
+        Ok(Self {
+            date: date(&r.get::<String>(0)?)?,
+            model: r.get(1)?,
+            status: detail_status(&r.get::<String>(2)?)?,
+            attempts: r.get(3)?,
+            lease_expired: r.get(4)?,
+            last_error: r.get(5)?,
+        })
+    }
+
+    fn claimable_status(&self) -> DetailStatus {
+        as_claimable(self.status, self.lease_expired)
+    }
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+pub(super) fn claim_ready(
+    c: &mut dyn Conn,
+    job_id: &str,
+    request: &ClaimRequest,
+    now: &str,
+) -> Result<Claims, StoreError> {
+    let dialect = c.dialect();
+    let lock = format!(
+        "SELECT status FROM jobs WHERE job_id = ?1{}",
+        dialect.for_update_skip_locked()
+    );
+    let Some(job) = c.query_opt(&lock, args![job_id])? else {
+        let exists = c
+            .query_opt("SELECT 1 FROM jobs WHERE job_id = ?1", args![job_id])?
+            .is_some();
+        return Ok(Claims {
+            busy: exists,
+            ..Claims::default()
+        });
+    };
+    let running_job = job.get::<String>(0)? == JobStatus::Running.as_str();
+    let mut claimed = Vec::new();
+    loop {
+        let days = days_of(c, job_id)?;
+        let unfinished = days.iter().filter(|d| !d.status.is_terminal()).count() as u32;
+        if !running_job {
+            return Ok(Claims {
+                claimed,
+                unfinished,
+                busy: false,
+            });
+        }
+        let held = days
+            .iter()
+            .filter(|d| d.claimable_status() == DetailStatus::Running)
+            .count() as u32;
+        let room = (request.limit as usize)
+            .saturating_sub(claimed.len())
+            .min(request.max_parallel.saturating_sub(held) as usize);
+        let mut candidates = ready(
+            days.iter()
+                .map(|d| (d.model.as_str(), d.date, d.claimable_status())),
+        );
+        candidates.sort_by_key(|(model, date)| (*date, *model));
+        let mut abandoned = false;
+        for (model, day) in candidates.into_iter().take(room) {
+            let Some(found) = days.iter().find(|d| d.date == day && d.model == model) else {
+                continue;
+            };
+            if found.attempts >= request.max_attempts {
+                abandon(c, job_id, found, now)?;
+                abandoned = true;
+                continue;
+            }
+            claimed.push(claim(c, job_id, found, request, now)?);
+        }
+        // An abandoned day ended: the model's next day may be ready now.
+        if !abandoned || claimed.len() >= request.limit as usize {
+            let days = days_of(c, job_id)?;
+            let unfinished = days.iter().filter(|d| !d.status.is_terminal()).count() as u32;
+            return Ok(Claims {
+                claimed,
+                unfinished,
+                busy: false,
+            });
+        }
+    }
+}
+
+fn days_of(c: &mut dyn Conn, job_id: &str) -> Result<Vec<Day>, StoreError> {
+    let sql = format!(
+        "SELECT date, model, status, attempts,
+             CASE WHEN lease_until IS NULL OR lease_until < {} THEN 1 ELSE 0 END, last_error
+         FROM job_details WHERE job_id = ?1 ORDER BY date, model",
+        c.dialect().now_ms()
+    );
+    c.query(&sql, args![job_id])?
+        .iter()
+        .map(Day::from_row)
+        .collect()
+}
+
+/// Fails a day its workers never finished `max_attempts` times.
+fn abandon(c: &mut dyn Conn, job_id: &str, day: &Day, now: &str) -> Result<(), StoreError> {
+    let why = match day.last_error.as_deref() {
+        None | Some(PROCESS_STOPPED) => format!("{PROCESS_STOPPED} each time"),
+        Some(other) => format!("the last one: {other}"),
+    };
+    let error = format!("Abandoned after {} attempts: {why}", day.attempts);
+    let scope = Scope::Detail(day.date, &day.model);
+    move_details(c, job_id, scope, &[day.status], Move::fail(&error), now)?;
+    Ok(())
+}
+
+/// Takes a ready day for the worker: running, held until the lease ends, its attempt counted.
+fn claim(
+    c: &mut dyn Conn,
+    job_id: &str,
+    day: &Day,
+    request: &ClaimRequest,
+    now: &str,
+) -> Result<Lease, StoreError> {
+    let scope = Scope::Detail(day.date, &day.model);
+    if day.status == DetailStatus::Pending {
+        move_details(
+            c,
+            job_id,
+            scope,
+            &[DetailStatus::Pending],
+            Move::to(DetailStatus::Running),
+            now,
+        )?;
+    }
+    // A day taken over from an expired lease keeps `running`; it starts again now.
+    let taken_over = day.status == DetailStatus::Running;
+    let sql = format!(
+        "UPDATE job_details SET claimed_by = ?1, lease_until = {} + ?2, attempts = attempts + 1,
+             started_at = CASE WHEN ?3 = 1 THEN ?4 ELSE started_at END,
+             last_error = CASE WHEN ?3 = 1 THEN ?5 ELSE last_error END
+         WHERE job_id = ?6 AND date = ?7 AND model = ?8",
+        c.dialect().now_ms()
+    );
+    c.execute(
+        &sql,
+        args![
+            &request.worker_id,
+            millis(request.lease),
+            taken_over,
+            now,
+            PROCESS_STOPPED,
+            job_id,
+            day.date.to_string(),
+            &day.model,
+        ],
+    )?;
+    Ok(Lease {
+        job_id: job_id.to_owned(),
+        date: day.date,
+        model: day.model.clone(),
+        worker_id: request.worker_id.clone(),
+        attempt: day.attempts + 1,
+    })
+}
+
+/// The condition that `lease` still holds (parameters ?1 to ?5).
+fn held(c: &dyn Conn) -> String {
+    format!(
+        "job_id = ?1 AND date = ?2 AND model = ?3 AND status = 'running' AND claimed_by = ?4
+         AND attempts = ?5 AND lease_until >= {}",
+        c.dialect().now_ms()
+    )
+}
+
+pub(super) fn renew(
+    c: &mut dyn Conn,
+    lease: &Lease,
+    duration: Duration,
+) -> Result<bool, StoreError> {
+    let sql = format!(
+        "UPDATE job_details SET lease_until = {} + ?6 WHERE {}",
+        c.dialect().now_ms(),
+        held(&*c)
+    );
+    let renewed = c.execute(
+        &sql,
+        args![
+            &lease.job_id,
+            lease.date.to_string(),
+            &lease.model,
+            &lease.worker_id,
+            lease.attempt,
+            millis(duration),
+        ],
+    )?;
+    Ok(renewed == 1)
+}
+
+/// Checks, and locks until the transaction ends, that `lease` still holds:
+/// [`StoreError::LeaseLost`] otherwise, so nothing of the transaction is written.
+pub(super) fn fence(c: &mut dyn Conn, lease: &Lease) -> Result<(), StoreError> {
+    let sql = format!(
+        "SELECT 1 FROM job_details WHERE {}{}",
+        held(&*c),
+        c.dialect().for_update()
+    );
+    let row = c.query_opt(
+        &sql,
+        args![
+            &lease.job_id,
+            lease.date.to_string(),
+            &lease.model,
+            &lease.worker_id,
+            lease.attempt,
+        ],
+    )?;
+    match row {
+        Some(_) => Ok(()),
+        None => Err(StoreError::LeaseLost(lease.to_string())),
+    }
+}
+
+/// Ends the leases of a job's running days now (their process stopped): they are claimed again
+/// at once.
+pub(super) fn expire_leases(c: &mut dyn Conn, job_id: &str, why: &str) -> Result<(), StoreError> {
+    c.execute(
+        "UPDATE job_details SET lease_until = 0, last_error = ?2
+         WHERE job_id = ?1 AND status = 'running'",
+        args![job_id, why],
+    )?;
+    Ok(())
+}

@@ -136,9 +136,45 @@ fn env(name: &str, value: &str) -> (String, String) {
     (name.to_owned(), value.to_owned())
 }
 
-/// A data directory shared by the restarts of one test.
+/// A data directory shared by the restarts of one test, and its database: a SQLite file in
+/// the directory, or, when `AI_TRADER_E2E_POSTGRES` names a PostgreSQL server, a fresh
+/// database of its own there (the suite runs on both backends; see scripts/test).
 pub struct Workspace {
     dir: tempfile::TempDir,
+    postgres: Option<String>,
+}
+
+/// The PostgreSQL server the suite runs on, if any.
+pub fn e2e_postgres() -> Option<String> {
+    std::env::var("AI_TRADER_E2E_POSTGRES")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+/// Creates a database of its own on the server at `admin_url`; returns its URL.
+pub fn fresh_postgres_database(admin_url: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let name = format!(
+        "e2e_{}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    );
+    // On a thread of its own: the client blocks on a runtime, which a test's runtime refuses.
+    let (admin, create) = (admin_url.to_owned(), format!("CREATE DATABASE {name}"));
+    std::thread::spawn(move || {
+        let mut client =
+            postgres::Client::connect(&admin, postgres::NoTls).expect("connect to PostgreSQL");
+        client.batch_execute(&create).expect("create a database");
+    })
+    .join()
+    .expect("create a database");
+    let (base, _) = admin_url.rsplit_once('/').expect("a URL with a database");
+    format!("{base}/{name}")
 }
 
 impl Default for Workspace {
@@ -148,16 +184,46 @@ impl Default for Workspace {
 }
 
 impl Workspace {
-    /// A fresh directory.
+    /// A fresh directory, on the suite's backend.
     pub fn new() -> Self {
         Self {
             dir: tempfile::tempdir().expect("temp dir"),
+            postgres: e2e_postgres().map(|admin| fresh_postgres_database(&admin)),
         }
     }
 
-    /// The database base path (DEV mode adds `_dev`).
+    /// A fresh directory with a SQLite database, whatever the suite's backend: for what only a
+    /// file has (its lock, its disk, DEV mode's reset).
+    pub fn sqlite() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+            postgres: None,
+        }
+    }
+
+    /// A fresh directory on a fresh PostgreSQL database; panics when the suite has no server
+    /// (run it under scripts/with-postgres, as scripts/test does).
+    pub fn postgres() -> Self {
+        let admin = e2e_postgres()
+            .or_else(|| std::env::var("AI_TRADER_TEST_POSTGRES").ok())
+            .expect("no PostgreSQL server: run the tests under scripts/with-postgres");
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+            postgres: Some(fresh_postgres_database(&admin)),
+        }
+    }
+
+    /// Whether the database is PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    /// The database: its base path (DEV mode adds `_dev`), or its PostgreSQL URL.
     pub fn database(&self) -> PathBuf {
-        self.dir.path().join("jobs.db")
+        match &self.postgres {
+            Some(url) => PathBuf::from(url),
+            None => self.dir.path().join("jobs.db"),
+        }
     }
 
     /// A file in the workspace.

@@ -203,7 +203,7 @@ fn refusals_are_sentences() {
 /// refuses to start instead of deleting it under the first.
 #[tokio::test]
 async fn a_second_process_never_resets_a_database_in_use() {
-    let workspace = Workspace::new();
+    let workspace = Workspace::sqlite();
     let resetting = Options {
         env: vec![("DEPLOYMENT_MODE".into(), "DEV".into())],
         config: None,

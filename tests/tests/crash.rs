@@ -95,7 +95,7 @@ async fn a_killed_job_resumes_and_completes_without_duplicates() {
 
 #[tokio::test]
 async fn without_resume_an_interrupted_job_ends_as_in_the_reference() {
-    let workspace = Workspace::new();
+    let workspace = Workspace::sqlite();
     let options = Options::dev()
         .config(SLOW)
         .with("RESUME_INTERRUPTED_JOBS", "false");
@@ -142,7 +142,9 @@ async fn a_day_that_keeps_killing_its_process_is_failed_after_max_attempts() {
     const LONG_DAYS: &str = r#"{"models": [
         {"name": "A", "basemodel": "mock/a", "signature": "alpha", "enabled": true, "provider": "mock", "latency_ms": 700}
     ]}"#;
-    let workspace = Workspace::new();
+    // A restart of the only process on a SQLite file gives its days back at once; on
+    // PostgreSQL, leases do (tests/postgres_workers.rs).
+    let workspace = Workspace::sqlite();
     let options = Options::dev().config(LONG_DAYS).with("MAX_ATTEMPTS", "2");
     workspace.import_real_data(&options);
     let mut server = workspace.start(&options);

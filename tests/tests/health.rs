@@ -6,7 +6,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn a_deleted_database_is_noticed_and_writes_stop() {
-    let workspace = Workspace::new();
+    let workspace = Workspace::sqlite();
     let options = Options::dev();
     workspace.import_real_data(&options);
     let server = workspace.start(&options);

@@ -83,7 +83,7 @@ async fn bug_10_11_29_skipped_days_end_the_job_and_are_never_executed() {
 
 #[tokio::test]
 async fn bug_12_a_fresh_dev_start_is_not_blocked_by_stale_jobs() {
-    let workspace = Workspace::new();
+    let workspace = Workspace::sqlite();
     let slow = r#"{"models": [{"name": "A", "basemodel": "m", "signature": "alpha", "enabled": true, "provider": "mock", "latency_ms": 500}]}"#;
     // DEV without PRESERVE_DEV_DATA resets the database at start, demo market included.
     let options = Options {
@@ -193,7 +193,7 @@ async fn bug_41_43_l04_l18_summaries_and_conversations_name_the_trades() {
 
 #[tokio::test]
 async fn bug_47_after_a_restart_new_jobs_are_accepted() {
-    let workspace = Workspace::new();
+    let workspace = Workspace::sqlite();
     let options = Options::dev()
         .with("RESUME_INTERRUPTED_JOBS", "false")
         .config(r#"{"models": [{"name": "A", "basemodel": "m", "signature": "alpha", "enabled": true, "provider": "mock", "latency_ms": 500}]}"#);

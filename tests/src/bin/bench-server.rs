@@ -2,7 +2,9 @@
 //! - a job of 100 mock models × 20 trading days: wall time and model-days per second;
 //! - `GET /simulate/status/{id}` of a job with 2,000 details under 16 concurrent connections
 //!   for 10 s: requests per second, p50 and p99 latency;
-//! - server RSS idle and during the big job.
+//! - server RSS idle and during the big job;
+//! - with `AI_TRADER_TEST_POSTGRES` (scripts/bench runs this under scripts/with-postgres): the
+//!   same 100 × 20 job on PostgreSQL, an API process and 1, then 3, worker processes.
 //!
 //! Loopback only, bounded in time and count.
 
@@ -110,5 +112,36 @@ async fn main() {
         "server RSS: idle {:.1} MiB, peak during the 100-model job {:.1} MiB",
         idle as f64 / 1024.0,
         peak as f64 / 1024.0
+    );
+    if std::env::var_os("AI_TRADER_TEST_POSTGRES").is_some() {
+        for workers in [1, 3] {
+            mock_job_on_postgres(workers).await;
+        }
+    }
+}
+
+/// The 100 × 20 mock job on a fresh PostgreSQL database, run by `workers` worker processes.
+async fn mock_job_on_postgres(workers: usize) {
+    let workspace = Workspace::postgres();
+    let options = Options::prod()
+        .config(&config())
+        .with("MAX_PARALLEL_MODELS", "8");
+    workspace.import_real_data(&options);
+    let api = workspace.start_api_only(&options);
+    let _workers: Vec<_> = (0..workers)
+        .map(|_| workspace.start_worker(&options))
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = Instant::now();
+    let job = api
+        .trigger(&json!({"start_date": "2025-09-03", "end_date": "2025-09-30"}))
+        .await;
+    let done = api.wait(&job, Duration::from_secs(600)).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(done["progress"]["completed"], 2000);
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "PostgreSQL, {workers} worker process(es): job of {MODELS} models x 20 trading days: {elapsed:.2} s, {:.0} model-days/s",
+        2000.0 / elapsed
     );
 }

@@ -228,9 +228,9 @@ pub trait JobStore {
     fn cancel_job(&self, job_id: &str) -> Result<Option<CancelOutcome>, StoreError>;
 
     /// Start-up recovery of jobs a crash left active, by the only process running jobs on the
-    /// database. With `resume`, the leases of their running details end now (they are claimed
-    /// again at once) and their ids are returned to be run again; otherwise they end as in the
-    /// reference (`partial`/`failed`).
+    /// database. With `resume`, their running details are given back (pending, claimed again
+    /// at once, their attempts still counted) and their ids are returned to be run again;
+    /// otherwise they end as in the reference (`partial`/`failed`).
     fn recover_interrupted(&self, resume: bool) -> Result<Vec<String>, StoreError>;
 
     /// The jobs still to finish (pending, downloading or running), oldest first.

@@ -296,12 +296,12 @@ fn cancel_and_recovery() {
         create(store, "c", "2025-10-01", "2025-10-03", false).unwrap();
         store.set_job_status("c", JobStatus::Running, None).unwrap();
         assert_eq!(claim(store, "c", "w1").len(), 1);
-        // A crash now: recovery ends the running day's lease and sets the job back to pending.
+        // A crash now: recovery gives the running day back and sets the job back to pending.
         assert_eq!(store.recover_interrupted(true).unwrap(), ["c"]);
         let job = store.job("c").unwrap().unwrap();
         assert_eq!(
             (job.status, job.progress.pending, job.progress.running),
-            (JobStatus::Pending, 2, 1)
+            (JobStatus::Pending, 3, 0)
         );
         store.set_job_status("c", JobStatus::Running, None).unwrap();
         let taken = claim(store, "c", "w2");
@@ -434,7 +434,7 @@ fn a_day_whose_process_keeps_stopping_is_failed_after_max_attempts() {
                 .unwrap();
             let claimed = store.claim_ready("loop", &request("w", 10, 2)).unwrap();
             assert_eq!(claimed.claimed.len(), 1);
-            // The process dies under the day; a restart ends its lease.
+            // The process dies under the day; a restart gives it back.
             store.recover_interrupted(true).unwrap();
         }
         store

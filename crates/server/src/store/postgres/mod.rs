@@ -44,10 +44,22 @@ pub struct Postgres {
     pool: Mutex<Vec<Pooled>>,
 }
 
+/// Runs blocking PostgreSQL work from any thread. The client blocks on a runtime of its own,
+/// which tokio refuses inside a runtime's thread: there (start-up and the command line call
+/// the store directly from async code) the thread is first handed over as a blocking one. The
+/// store's calls through `Db` already run on blocking threads, where this costs nothing.
+fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    tokio::task::block_in_place(f)
+}
+
 impl PostgresStore {
     /// Connects to the database at `url` and applies migrations; `clock` stamps what it
     /// writes.
     pub fn connect(url: &str, clock: Clock) -> Result<Self, StoreError> {
+        blocking(|| Self::connect_here(url, clock))
+    }
+
+    fn connect_here(url: &str, clock: Clock) -> Result<Self, StoreError> {
         let mut config = Config::from_str(url)?;
         config.connect_timeout(Duration::from_secs(10));
         config.application_name("ai-trader");
@@ -95,6 +107,15 @@ impl Postgres {
         read_only: bool,
         f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        blocking(|| self.transaction_here(isolation, read_only, f))
+    }
+
+    fn transaction_here<T>(
+        &self,
+        isolation: IsolationLevel,
+        read_only: bool,
+        f: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let mut pooled = self.acquire()?;
         let Pooled { client, statements } = &mut pooled;
         let result = (|| {
@@ -112,6 +133,14 @@ impl Postgres {
         })();
         self.release(pooled);
         result
+    }
+}
+
+impl Drop for Postgres {
+    /// Closing a client blocks on its runtime too.
+    fn drop(&mut self) {
+        let pool = std::mem::take(self.pool.get_mut().unwrap_or_else(|e| e.into_inner()));
+        blocking(move || drop(pool));
     }
 }
 

@@ -248,13 +248,14 @@ pub(super) fn fence(c: &mut dyn Conn, lease: &Lease) -> Result<(), StoreError> {
     }
 }
 
-/// Ends the leases of a job's running days now (their process stopped): they are claimed again
-/// at once.
-pub(super) fn expire_leases(c: &mut dyn Conn, job_id: &str, why: &str) -> Result<(), StoreError> {
+/// Gives a job's running days back (their process stopped, their work never committed): they
+/// are pending again, claimed again at once, their attempts still counted.
+pub(super) fn release_stopped(c: &mut dyn Conn, job_id: &str, now: &str) -> Result<(), StoreError> {
     c.execute(
-        "UPDATE job_details SET lease_until = 0, last_error = ?2
-         WHERE job_id = ?1 AND status = 'running'",
-        args![job_id, why],
+        "UPDATE job_details SET last_error = ?2 WHERE job_id = ?1 AND status = ?3",
+        args![job_id, PROCESS_STOPPED, DetailStatus::Running.as_str()],
     )?;
+    let back = Move::to(DetailStatus::Pending);
+    move_details(c, job_id, Scope::Job, &[DetailStatus::Running], back, now)?;
     Ok(())
 }

@@ -340,9 +340,9 @@ pub(super) fn recover(
     for job_id in &ids {
         let old = existing_status(c, job_id)?;
         if resume {
-            // Interrupted model-days never committed (commits are atomic): their leases end
-            // now, so they are claimed and run again at once.
-            super::claims::expire_leases(c, job_id, super::claims::PROCESS_STOPPED)?;
+            // Interrupted model-days never committed (commits are atomic): they are given
+            // back, to be claimed and run again at once.
+            super::claims::release_stopped(c, job_id, now)?;
             if old != JobStatus::Pending {
                 set_status(c, job_id, JobStatus::Pending, None, now)?;
             }

@@ -71,7 +71,7 @@ pub(super) fn claim_ready(
     let mut claimed = Vec::new();
     loop {
         let days = days_of(c, job_id)?;
-        let unfinished = days.iter().filter(|d| !d.status.is_terminal()).count() as u32;
+        let unfinished = days.len() as u32;
         if !running_job {
             return Ok(Claims {
                 claimed,
@@ -105,8 +105,7 @@ pub(super) fn claim_ready(
         }
         // An abandoned day ended: the model's next day may be ready now.
         if !abandoned || claimed.len() >= request.limit as usize {
-            let days = days_of(c, job_id)?;
-            let unfinished = days.iter().filter(|d| !d.status.is_terminal()).count() as u32;
+            let unfinished = days_of(c, job_id)?.len() as u32;
             return Ok(Claims {
                 claimed,
                 unfinished,
@@ -116,17 +115,28 @@ pub(super) fn claim_ready(
     }
 }
 
+/// The job's days not ended yet: ended ones never affect readiness (the core's rule skips
+/// them), and reading only these keeps a claim's cost to what is left of the job.
 fn days_of(c: &mut dyn Conn, job_id: &str) -> Result<Vec<Day>, StoreError> {
     let sql = format!(
         "SELECT date, model, status, attempts,
              CASE WHEN lease_until IS NULL OR lease_until < {} THEN 1 ELSE 0 END, last_error
-         FROM job_details WHERE job_id = ?1 ORDER BY date, model",
+         FROM job_details WHERE job_id = ?1 AND status IN (?2, ?3) ORDER BY date, model",
         c.dialect().now_ms()
     );
-    c.query(&sql, args![job_id])?
-        .iter()
-        .map(Day::from_row)
-        .collect()
+    let unfinished = [DetailStatus::Pending, DetailStatus::Running];
+    debug_assert!(
+        DetailStatus::ALL
+            .iter()
+            .all(|s| s.is_terminal() != unfinished.contains(s))
+    );
+    c.query(
+        &sql,
+        args![job_id, unfinished[0].as_str(), unfinished[1].as_str()],
+    )?
+    .iter()
+    .map(Day::from_row)
+    .collect()
 }
 
 /// Fails a day its workers never finished `max_attempts` times.

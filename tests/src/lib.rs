@@ -136,6 +136,39 @@ fn env(name: &str, value: &str) -> (String, String) {
     (name.to_owned(), value.to_owned())
 }
 
+/// Sends `count` copies of the trigger `body` at once, spread over `apis` in turn, and checks
+/// that exactly one was accepted and every other refused (400) with a detail containing
+/// `refusal`. Returns the accepted answer.
+pub async fn one_of_simultaneous_triggers(
+    apis: &std::sync::Arc<[Server; 2]>,
+    count: usize,
+    body: &Value,
+    refusal: &str,
+) -> Value {
+    let calls: Vec<_> = (0..count)
+        .map(|i| {
+            let (apis, body) = (apis.clone(), body.clone());
+            tokio::spawn(async move { apis[i % 2].post("/simulate/trigger", &body).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for call in calls {
+        answers.push(call.await.expect("a trigger call"));
+    }
+    let accepted: Vec<&Value> = answers
+        .iter()
+        .filter(|(code, _)| *code == 200)
+        .map(|(_, body)| body)
+        .collect();
+    assert_eq!(accepted.len(), 1, "{answers:?}");
+    for (code, body) in answers.iter().filter(|(code, _)| *code != 200) {
+        assert_eq!(*code, 400, "{body}");
+        let detail = body["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(refusal), "{detail}");
+    }
+    accepted[0].clone()
+}
+
 /// A data directory shared by the restarts of one test, and its database: a SQLite file in
 /// the directory, or, when `AI_TRADER_E2E_POSTGRES` names a PostgreSQL server, a fresh
 /// database of its own there (the suite runs on both backends; see scripts/test).

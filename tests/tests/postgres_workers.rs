@@ -8,8 +8,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ai_trader_e2e::{Options, Server, Workspace, eventually};
-use serde_json::{Value, json};
+use ai_trader_e2e::{Options, Server, Workspace, eventually, one_of_simultaneous_triggers};
+use serde_json::json;
 
 const MODELS: [&str; 3] = ["alpha", "beta", "gamma"];
 
@@ -62,34 +62,10 @@ async fn two_apis_and_three_workers_share_a_job_and_survive_killed_workers() {
 
     // 20 triggers for the same models at once, spread over both API processes: one job.
     let body = json!({"start_date": "2025-09-02", "end_date": "2025-10-13"});
-    let calls: Vec<_> = (0..20)
-        .map(|i| {
-            let (apis, body) = (apis.clone(), body.clone());
-            tokio::spawn(async move { apis[i % 2].post("/simulate/trigger", &body).await })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for call in calls {
-        answers.push(call.await.unwrap());
-    }
-    let accepted: Vec<&Value> = answers
-        .iter()
-        .filter(|(code, _)| *code == 200)
-        .map(|(_, body)| body)
-        .collect();
-    assert_eq!(accepted.len(), 1, "{answers:?}");
-    for (code, body) in answers.iter().filter(|(code, _)| *code != 200) {
-        assert_eq!(*code, 400, "{body}");
-        assert!(
-            body["detail"]
-                .as_str()
-                .unwrap()
-                .contains("is already running in job"),
-            "{body}"
-        );
-    }
-    let job = accepted[0]["job_id"].as_str().unwrap().to_owned();
-    let total = accepted[0]["total_model_days"].as_u64().unwrap();
+    let accepted =
+        one_of_simultaneous_triggers(&apis, 20, &body, "is already running in job").await;
+    let job = accepted["job_id"].as_str().unwrap().to_owned();
+    let total = accepted["total_model_days"].as_u64().unwrap();
     assert_eq!(total, 126, "42 dates × 3 models, 30 of them trading days");
 
     // Kill a worker in the middle of its model-days, three times, starting a new one each time.

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use ai_trader_e2e::{Options, Server, Workspace, eventually};
+use ai_trader_e2e::{Options, Server, Workspace, eventually, one_of_simultaneous_triggers};
 use serde_json::{Value, json};
 
 async fn workers(api: &Server) -> Vec<Value> {
@@ -174,33 +174,11 @@ async fn simultaneous_triggers_through_two_api_processes_create_one_job_per_mode
     ]);
     // 20 triggers for one model at once, spread over both API processes.
     let body = json!({"start_date": "2025-10-01", "end_date": "2025-10-03", "models": ["alpha"]});
-    let calls: Vec<_> = (0..20)
-        .map(|i| {
-            let (apis, body) = (apis.clone(), body.clone());
-            tokio::spawn(async move { apis[i % 2].post("/simulate/trigger", &body).await })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for call in calls {
-        answers.push(call.await.unwrap());
-    }
-    let accepted: Vec<&Value> = answers
-        .iter()
-        .filter(|(code, _)| *code == 200)
-        .map(|(_, body)| body)
-        .collect();
-    assert_eq!(accepted.len(), 1, "{answers:?}");
-    for (code, body) in answers.iter().filter(|(code, _)| *code != 200) {
-        assert_eq!(*code, 400, "{body}");
-        let detail = body["detail"].as_str().unwrap();
-        assert!(
-            detail.contains("alpha is already running in job"),
-            "{detail}"
-        );
-    }
+    let accepted =
+        one_of_simultaneous_triggers(&apis, 20, &body, "alpha is already running in job").await;
     // A worker runs it; both APIs see it complete.
     let _worker = workspace.start_worker(&options);
-    let job = accepted[0]["job_id"].as_str().unwrap();
+    let job = accepted["job_id"].as_str().unwrap();
     for api in apis.iter() {
         let done = api.wait(job, Duration::from_secs(60)).await;
         assert_eq!(done["status"], "completed", "{done}");

@@ -10,7 +10,7 @@ use ai_trader_core::job::{as_claimable, ready};
 use ai_trader_core::{Date, DetailStatus, JobStatus};
 
 use super::details::{Move, Scope, detail_status, move_details};
-use super::{Conn, Row, StoreError, args, date};
+use super::{Conn, Row, StoreError, Value, args, date};
 use crate::store::{ClaimRequest, Claims, Lease};
 
 /// Why a running day's lease ended without its worker ending the day.
@@ -91,24 +91,24 @@ pub(super) fn claim_ready(
                 .map(|d| (d.model.as_str(), d.date, d.claimable_status())),
         );
         candidates.sort_by_key(|(model, date)| (*date, *model));
-        let mut abandoned = false;
+        let mut abandoned = 0;
         for (model, day) in candidates.into_iter().take(room) {
             let Some(found) = days.iter().find(|d| d.date == day && d.model == model) else {
                 continue;
             };
             if found.attempts >= request.max_attempts {
                 abandon(c, job_id, found, now)?;
-                abandoned = true;
+                abandoned += 1;
                 continue;
             }
             claimed.push(claim(c, job_id, found, request, now)?);
         }
         // An abandoned day ended: the model's next day may be ready now.
-        if !abandoned || claimed.len() >= request.limit as usize {
-            let unfinished = days_of(c, job_id)?.len() as u32;
+        if abandoned == 0 || claimed.len() >= request.limit as usize {
             return Ok(Claims {
                 claimed,
-                unfinished,
+                // Claimed days are still unfinished; abandoned ones ended.
+                unfinished: unfinished - abandoned,
                 busy: false,
             });
         }
@@ -201,13 +201,28 @@ fn claim(
     })
 }
 
-/// The condition that `lease` still holds (parameters ?1 to ?5).
+/// The condition that `lease` still holds: parameters ?1 to ?6, [`held_args`].
 fn held(c: &dyn Conn) -> String {
     format!(
-        "job_id = ?1 AND date = ?2 AND model = ?3 AND status = 'running' AND claimed_by = ?4
-         AND attempts = ?5 AND lease_until >= {}",
+        "job_id = ?1 AND date = ?2 AND model = ?3 AND status = ?4 AND claimed_by = ?5
+         AND attempts = ?6 AND lease_until >= {}",
         c.dialect().now_ms()
     )
+}
+
+/// The parameters of [`held`], followed by `more`.
+fn held_args(lease: &Lease, more: impl IntoIterator<Item = Value>) -> Vec<Value> {
+    let mut values: Vec<Value> = args![
+        &lease.job_id,
+        lease.date.to_string(),
+        &lease.model,
+        DetailStatus::Running.as_str(),
+        &lease.worker_id,
+        lease.attempt,
+    ]
+    .to_vec();
+    values.extend(more);
+    values
 }
 
 pub(super) fn renew(
@@ -216,21 +231,11 @@ pub(super) fn renew(
     duration: Duration,
 ) -> Result<bool, StoreError> {
     let sql = format!(
-        "UPDATE job_details SET lease_until = {} + ?6 WHERE {}",
+        "UPDATE job_details SET lease_until = {} + ?7 WHERE {}",
         c.dialect().now_ms(),
         held(&*c)
     );
-    let renewed = c.execute(
-        &sql,
-        args![
-            &lease.job_id,
-            lease.date.to_string(),
-            &lease.model,
-            &lease.worker_id,
-            lease.attempt,
-            millis(duration),
-        ],
-    )?;
+    let renewed = c.execute(&sql, &held_args(lease, [millis(duration).into()]))?;
     Ok(renewed == 1)
 }
 
@@ -242,17 +247,7 @@ pub(super) fn fence(c: &mut dyn Conn, lease: &Lease) -> Result<(), StoreError> {
         held(&*c),
         c.dialect().for_update()
     );
-    let row = c.query_opt(
-        &sql,
-        args![
-            &lease.job_id,
-            lease.date.to_string(),
-            &lease.model,
-            &lease.worker_id,
-            lease.attempt,
-        ],
-    )?;
-    match row {
+    match c.query_opt(&sql, &held_args(lease, []))? {
         Some(_) => Ok(()),
         None => Err(StoreError::LeaseLost(lease.to_string())),
     }

@@ -269,18 +269,19 @@ pub(super) fn actions_of(
     day_ids: &[i64],
 ) -> Result<BTreeMap<i64, Vec<ActionRow>>, StoreError> {
     let mut out: BTreeMap<i64, Vec<ActionRow>> = BTreeMap::new();
-    // Bounded lists keep statements few (each is prepared once) and under parameter limits.
+    // One statement of a fixed number of ids (the rest NULL), prepared once, under any
+    // parameter limit.
+    let sql = format!(
+        "SELECT trading_day_id, action_type, symbol, quantity, price, fee, cash_after, created_at
+         FROM actions WHERE trading_day_id IN ({})
+         ORDER BY trading_day_id, seq",
+        placeholders(1, ACTIONS_CHUNK)
+    );
     for chunk in day_ids.chunks(ACTIONS_CHUNK) {
         let mut ids: Vec<super::Value> = chunk.iter().map(|id| (*id).into()).collect();
         ids.resize(ACTIONS_CHUNK, super::Value::Null);
-        let sql = format!(
-            "SELECT trading_day_id, action_type, symbol, quantity, price, fee, cash_after, created_at
-             FROM actions WHERE trading_day_id IN ({})
-             ORDER BY trading_day_id, seq",
-            placeholders(1, ACTIONS_CHUNK)
-        );
         for r in c.query(&sql, &ids)? {
-            actions_row(&mut out, &r)?;
+            push_action(&mut out, &r)?;
         }
     }
     Ok(out)
@@ -289,23 +290,22 @@ pub(super) fn actions_of(
 /// Day ids per read of trades.
 const ACTIONS_CHUNK: usize = 100;
 
-fn actions_row(out: &mut BTreeMap<i64, Vec<ActionRow>>, r: &super::Row) -> Result<(), StoreError> {
-    {
-        let text: String = r.get(1)?;
-        let side =
-            Side::parse(&text).ok_or_else(|| StoreError::Corrupt(format!("action type {text}")))?;
-        out.entry(r.get(0)?).or_default().push(ActionRow {
-            fill: Fill {
-                side,
-                symbol: r.get(2)?,
-                quantity: r.get(3)?,
-                price: r.get(4)?,
-                fee: r.get(5)?,
-                cash_after: r.get(6)?,
-            },
-            created_at: r.get(7)?,
-        });
-    }
+/// Adds one row of `actions` to its day's trades.
+fn push_action(out: &mut BTreeMap<i64, Vec<ActionRow>>, r: &super::Row) -> Result<(), StoreError> {
+    let text: String = r.get(1)?;
+    let side =
+        Side::parse(&text).ok_or_else(|| StoreError::Corrupt(format!("action type {text}")))?;
+    out.entry(r.get(0)?).or_default().push(ActionRow {
+        fill: Fill {
+            side,
+            symbol: r.get(2)?,
+            quantity: r.get(3)?,
+            price: r.get(4)?,
+            fee: r.get(5)?,
+            cash_after: r.get(6)?,
+        },
+        created_at: r.get(7)?,
+    });
     Ok(())
 }
 

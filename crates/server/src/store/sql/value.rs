@@ -16,35 +16,29 @@ pub enum Value {
     Text(String),
 }
 
-impl From<i64> for Value {
-    fn from(v: i64) -> Self {
-        Self::Int(v)
-    }
+/// Integers that always fit.
+macro_rules! from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self {
+                Self::Int(i64::from(v))
+            }
+        }
+    )*};
 }
+from_int!(i64, i32, u32);
 
-impl From<u32> for Value {
-    fn from(v: u32) -> Self {
-        Self::Int(i64::from(v))
-    }
+/// Integers that may not fit: a count or quantity beyond `i64::MAX` is stored as the largest.
+macro_rules! from_wide_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self {
+                Self::Int(i64::try_from(v).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
 }
-
-impl From<i32> for Value {
-    fn from(v: i32) -> Self {
-        Self::Int(i64::from(v))
-    }
-}
-
-impl From<u64> for Value {
-    fn from(v: u64) -> Self {
-        Self::Int(i64::try_from(v).unwrap_or(i64::MAX))
-    }
-}
-
-impl From<usize> for Value {
-    fn from(v: usize) -> Self {
-        Self::Int(i64::try_from(v).unwrap_or(i64::MAX))
-    }
-}
+from_wide_int!(u64, usize);
 
 impl From<bool> for Value {
     fn from(v: bool) -> Self {

@@ -201,8 +201,14 @@ impl Db {
     }
 
     /// See [`super::DayStore::commit_day`].
-    pub async fn commit_day(&self, day: CompletedDay, lease: Lease) -> Result<(), StoreError> {
-        self.call(move |s| s.commit_day(&day, &lease)).await
+    pub async fn commit_day(
+        &self,
+        day: CompletedDay,
+        lease: Lease,
+        next: Option<ClaimRequest>,
+    ) -> Result<Option<Lease>, StoreError> {
+        self.call(move |s| s.commit_day(&day, &lease, next.as_ref()))
+            .await
     }
 
     /// See [`super::DayStore::previous_day`].

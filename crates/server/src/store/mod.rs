@@ -257,8 +257,15 @@ pub trait DayStore {
     /// Commits a finished model-day in one transaction: its trading day, holdings, trades,
     /// conversation and usage, the supersession of the model's later days from other jobs, and
     /// the detail's `completed` status. Fenced: [`StoreError::LeaseLost`] (and nothing written)
-    /// when `lease` no longer holds.
-    fn commit_day(&self, day: &CompletedDay, lease: &Lease) -> Result<(), StoreError>;
+    /// when `lease` no longer holds. With `next`, the same transaction claims the model's next
+    /// day for the same worker when it is ready (the model's chain goes on without a claim
+    /// round) and returns its lease.
+    fn commit_day(
+        &self,
+        day: &CompletedDay,
+        lease: &Lease,
+        next: Option<&ClaimRequest>,
+    ) -> Result<Option<Lease>, StoreError>;
 
     /// A number that moves whenever trading days change (the largest day id: every change
     /// adds a day).

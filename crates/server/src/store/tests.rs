@@ -131,12 +131,10 @@ fn claim(store: &dyn Store, job: &str, worker: &str) -> Vec<Lease> {
         .claimed
 }
 
-/// Commits a claimed day.
+/// Commits a claimed day (claiming nothing next).
 fn commit(store: &dyn Store, lease: &Lease, value: f64) -> Result<(), StoreError> {
-    store.commit_day(
-        &completed(&lease.job_id, &lease.date.to_string(), value),
-        lease,
-    )
+    let day = completed(&lease.job_id, &lease.date.to_string(), value);
+    store.commit_day(&day, lease, None).map(|_| ())
 }
 
 fn run_all(store: &dyn Store, job: &str, value: f64) {
@@ -176,7 +174,7 @@ fn bug_32_36_foreign_keys_are_enforced() {
         let mut orphan = completed("no-such-job", "2025-10-01", 1.0);
         orphan.job_id = "no-such-job".into();
         // The fence holds (the lease is j's), the insert of a day of no job does not.
-        let err = store.commit_day(&orphan, &held).unwrap_err();
+        let err = store.commit_day(&orphan, &held, None).unwrap_err();
         assert!(
             err.to_string().to_lowercase().contains("foreign key"),
             "{err}"
@@ -351,6 +349,36 @@ fn claims_follow_each_models_chain_and_the_jobs_parallel_limit() {
         };
         assert!(store.claim_ready("p", &limited).unwrap().claimed.is_empty());
         assert_eq!(claim(store, "p", "w2"), [lease("p", "2025-10-02", "w2", 1)]);
+    });
+}
+
+#[test]
+fn a_commit_claims_the_models_next_day_while_the_job_runs() {
+    on_every_backend(|store| {
+        create(store, "n", "2025-10-01", "2025-10-06", false).unwrap();
+        store.set_job_status("n", JobStatus::Running, None).unwrap();
+        let first = claim(store, "n", "w").remove(0);
+        let day = completed("n", "2025-10-01", 10_000.0);
+        let next = store
+            .commit_day(&day, &first, Some(&request("w", 1, 3)))
+            .unwrap();
+        // The same worker holds the model's next day, in the same transaction.
+        assert_eq!(next, Some(lease("n", "2025-10-02", "w", 1)));
+        assert_eq!(store.job("n").unwrap().unwrap().progress.running, 1);
+        // Cancelled: the chain stops.
+        store.cancel_job("n").unwrap();
+        let day = completed("n", "2025-10-02", 10_000.0);
+        let held = next.unwrap();
+        assert_eq!(
+            store
+                .commit_day(&day, &held, Some(&request("w", 1, 3)))
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store.finish_job_if_done("n").unwrap(),
+            Some(JobStatus::Cancelled)
+        );
     });
 }
 

@@ -382,20 +382,14 @@ impl Worker {
             let mut finished = false;
             let mut busy = false;
             if !slots.is_empty() {
-                let request = ClaimRequest {
-                    worker_id: inner.identity.worker_id.clone(),
-                    lease: inner.lease,
-                    limit: slots.len() as u32,
-                    max_parallel: inner.max_parallel_models as u32,
-                    max_attempts: inner.max_attempts,
-                };
+                let request = self.claim_request(slots.len() as u32);
                 match inner.db.claim_ready(job_id, request).await {
                     Ok(claims) => {
                         for lease in claims.claimed {
                             let (worker, slot) = (self.clone(), slots.pop());
                             running.spawn(async move {
                                 let _slot = slot;
-                                worker.model_day(lease).await;
+                                worker.model_chain(lease).await;
                             });
                         }
                         finished = claims.unfinished == 0;
@@ -417,10 +411,33 @@ impl Worker {
         }
     }
 
-    /// Runs one claimed model-day, renewing its lease meanwhile: committed when it succeeds,
-    /// failed with its reason (and nothing else written) when it does not. A day whose lease
-    /// was lost is left to the worker that holds it now.
-    async fn model_day(&self, lease: Lease) {
+    /// What this worker claims with: at most `limit` days.
+    fn claim_request(&self, limit: u32) -> ClaimRequest {
+        let inner = &self.inner;
+        ClaimRequest {
+            worker_id: inner.identity.worker_id.clone(),
+            lease: inner.lease,
+            limit,
+            max_parallel: inner.max_parallel_models as u32,
+            max_attempts: inner.max_attempts,
+        }
+    }
+
+    /// Runs a claimed model-day and, as long as each commit claims the model's next day, the
+    /// days after it: a model's chain goes on in its slot without another claim round.
+    async fn model_chain(&self, mut lease: Lease) {
+        while let Some(next) = self.model_day(lease).await {
+            lease = next;
+        }
+        // A slot is free and a model's next day may be ready: every job run looks again.
+        self.inner.wake.notify_waiters();
+    }
+
+    /// Runs one claimed model-day, renewing its lease meanwhile: committed when it succeeds
+    /// (claiming the model's next day when it is ready, unless shutting down), failed with its
+    /// reason (and nothing else written) when it does not. A day whose lease was lost is left
+    /// to the worker that holds it now. Returns the next day claimed.
+    async fn model_day(&self, lease: Lease) -> Option<Lease> {
         let inner = &self.inner;
         let db = &inner.db;
         let mut renewal = self.keep_lease(lease.clone());
@@ -428,14 +445,17 @@ impl Worker {
             traded = inner.trade_day(&lease.job_id, &lease.model, lease.date) => traded,
             _ = &mut renewal => {
                 tracing::warn!(%lease, "lease lost while the day ran; its work is dropped");
-                return;
+                return None;
             }
         };
-        match traded {
-            Ok(day) => {
-                self.until_written("a model-day", || db.commit_day(day.clone(), lease.clone()))
-                    .await;
-            }
+        let next = match traded {
+            Ok(day) => self
+                .until_written("a model-day", || {
+                    let next = (!self.stopping()).then(|| self.claim_request(1));
+                    db.commit_day(day.clone(), lease.clone(), next)
+                })
+                .await
+                .flatten(),
             Err(e) => {
                 let (job_id, model, date) = (&lease.job_id, &lease.model, lease.date);
                 tracing::warn!(job_id, model, %date, error = %e, "model-day failed");
@@ -444,11 +464,11 @@ impl Worker {
                     db.fail_detail(lease.clone(), failure.clone())
                 })
                 .await;
+                None
             }
-        }
+        };
         renewal.abort();
-        // A slot is free and the model's next day may be ready: every job run looks again.
-        inner.wake.notify_waiters();
+        next
     }
 
     /// Renews `lease` every third of its length until aborted; ends when the lease is lost.

@@ -9,7 +9,7 @@ use crate::store::StoreError;
 
 /// Each entry upgrades the schema by one version.
 const MIGRATIONS: &[&str] = &[
-    // 1: everything SQLite's migrations 1 to 7 hold.
+    // 1: everything SQLite's migrations 1 to 8 hold.
     r"
 CREATE TABLE jobs (
     job_id TEXT PRIMARY KEY,
@@ -50,6 +50,7 @@ CREATE TABLE job_details (
     UNIQUE (job_id, date, model)
 );
 CREATE INDEX idx_job_details_status ON job_details(job_id, status);
+CREATE INDEX idx_job_details_model ON job_details(job_id, model, date);
 
 CREATE TABLE trading_days (
     id BIGSERIAL PRIMARY KEY,

@@ -70,8 +70,7 @@ pub(super) fn claim_ready(
     let running_job = job.get::<String>(0)? == JobStatus::Running.as_str();
     let mut claimed = Vec::new();
     loop {
-        let days = days_of(c, job_id)?;
-        let unfinished = days.len() as u32;
+        let (days, unfinished) = days_of(c, job_id)?;
         if !running_job {
             return Ok(Claims {
                 claimed,
@@ -115,13 +114,18 @@ pub(super) fn claim_ready(
     }
 }
 
-/// The job's days not ended yet: ended ones never affect readiness (the core's rule skips
-/// them), and reading only these keeps a claim's cost to what is left of the job.
-fn days_of(c: &mut dyn Conn, job_id: &str) -> Result<Vec<Day>, StoreError> {
+/// Each model's earliest day not ended yet, and how many days of the job are not ended. The
+/// core's readiness rule looks at nothing else (ended days never block, and a model's later
+/// days wait for its earliest), so a claim reads one row per model however long the job.
+fn days_of(c: &mut dyn Conn, job_id: &str) -> Result<(Vec<Day>, u32), StoreError> {
     let sql = format!(
-        "SELECT date, model, status, attempts,
-             CASE WHEN lease_until IS NULL OR lease_until < {} THEN 1 ELSE 0 END, last_error
-         FROM job_details WHERE job_id = ?1 AND status IN (?2, ?3) ORDER BY date, model",
+        "SELECT date, model, status, attempts, expired, last_error, unfinished FROM (
+             SELECT date, model, status, attempts, last_error,
+                 CASE WHEN lease_until IS NULL OR lease_until < {} THEN 1 ELSE 0 END AS expired,
+                 ROW_NUMBER() OVER (PARTITION BY model ORDER BY date) AS nth,
+                 COUNT(*) OVER () AS unfinished
+             FROM job_details WHERE job_id = ?1 AND status IN (?2, ?3)
+         ) AS earliest WHERE nth = 1 ORDER BY date, model",
         c.dialect().now_ms()
     );
     let unfinished = [DetailStatus::Pending, DetailStatus::Running];
@@ -130,13 +134,50 @@ fn days_of(c: &mut dyn Conn, job_id: &str) -> Result<Vec<Day>, StoreError> {
             .iter()
             .all(|s| s.is_terminal() != unfinished.contains(s))
     );
-    c.query(
+    let rows = c.query(
         &sql,
         args![job_id, unfinished[0].as_str(), unfinished[1].as_str()],
-    )?
-    .iter()
-    .map(Day::from_row)
-    .collect()
+    )?;
+    let count = rows.first().map_or(Ok(0), |r| r.get::<u32>(6))?;
+    let days = rows.iter().map(Day::from_row).collect::<Result<_, _>>()?;
+    Ok((days, count))
+}
+
+/// After `done` committed: claims the model's next day for the same worker when it is ready
+/// (the core's rule on the model's earliest day not ended, which this one is now). The job is
+/// running and locked by the caller; the job's count of running days does not grow, as this
+/// day takes the slot of the one that ended. A day claimed `max_attempts` times already is
+/// left to [`claim_ready`], which fails it.
+pub(super) fn claim_next(
+    c: &mut dyn Conn,
+    done: &Lease,
+    request: &ClaimRequest,
+    now: &str,
+) -> Result<Option<Lease>, StoreError> {
+    let sql = format!(
+        "SELECT date, model, status, attempts,
+             CASE WHEN lease_until IS NULL OR lease_until < {} THEN 1 ELSE 0 END, last_error
+         FROM job_details WHERE job_id = ?1 AND model = ?2 AND status IN (?3, ?4)
+         ORDER BY date LIMIT 1",
+        c.dialect().now_ms()
+    );
+    let row = c.query_opt(
+        &sql,
+        args![
+            &done.job_id,
+            &done.model,
+            DetailStatus::Pending.as_str(),
+            DetailStatus::Running.as_str()
+        ],
+    )?;
+    let Some(day) = row.as_ref().map(Day::from_row).transpose()? else {
+        return Ok(None);
+    };
+    let is_ready = !ready([(day.model.as_str(), day.date, day.claimable_status())]).is_empty();
+    if !is_ready || day.attempts >= request.max_attempts {
+        return Ok(None);
+    }
+    claim(c, &done.job_id, &day, request, now).map(Some)
 }
 
 /// Fails a day its workers never finished `max_attempts` times.

@@ -232,6 +232,13 @@ fn current_status(c: &mut dyn Conn, job_id: &str) -> Result<Option<JobStatus>, S
     row.map(|r| job_status(&r.get::<String>(0)?)).transpose()
 }
 
+/// Locks a job's row for the rest of the transaction (where rows are locked) and returns its
+/// status. Every transaction that locks rows takes the job's first, then its details', so two
+/// never wait for each other.
+pub(super) fn lock(c: &mut dyn Conn, job_id: &str) -> Result<Option<JobStatus>, StoreError> {
+    current_status(c, job_id)
+}
+
 fn existing_status(c: &mut dyn Conn, job_id: &str) -> Result<JobStatus, StoreError> {
     current_status(c, job_id)?.ok_or_else(|| StoreError::Missing(format!("job {job_id}")))
 }

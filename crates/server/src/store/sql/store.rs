@@ -137,6 +137,7 @@ impl<B: Backend> JobStore for SqlStore<B> {
     fn fail_detail(&self, lease: &Lease, error: &str) -> Result<(), StoreError> {
         let now = self.clock.timestamp();
         self.backend.write(|c| {
+            jobs::lock(c, &lease.job_id)?;
             claims::fence(c, lease)?;
             let failed = details::Move::fail(error);
             details::end(c, &lease.job_id, lease.date, &lease.model, failed, &now)?;
@@ -194,12 +195,23 @@ impl<B: Backend> JobStore for SqlStore<B> {
 }
 
 impl<B: Backend> DayStore for SqlStore<B> {
-    fn commit_day(&self, day: &CompletedDay, lease: &Lease) -> Result<(), StoreError> {
+    fn commit_day(
+        &self,
+        day: &CompletedDay,
+        lease: &Lease,
+        next: Option<&ClaimRequest>,
+    ) -> Result<Option<Lease>, StoreError> {
         let now = self.clock.timestamp();
         self.backend.write(|c| {
+            let running = jobs::lock(c, &lease.job_id)? == Some(JobStatus::Running);
             claims::fence(c, lease)?;
             days::commit(c, day, &now)?;
-            c.notify()
+            let next = match next {
+                Some(request) if running => claims::claim_next(c, lease, request, &now)?,
+                _ => None,
+            };
+            c.notify()?;
+            Ok(next)
         })
     }
 

@@ -167,6 +167,10 @@ ALTER TABLE job_details ADD COLUMN claimed_by TEXT;
 ALTER TABLE job_details ADD COLUMN lease_until INTEGER;
 ALTER TABLE job_details ADD COLUMN last_error TEXT;
 ",
+    // 8: a model's days of a job in order, for the claim of its next day at each commit.
+    r"
+CREATE INDEX idx_job_details_model ON job_details(job_id, model, date);
+",
 ];
 
 /// The schema version this binary writes.

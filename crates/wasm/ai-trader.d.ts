@@ -13,6 +13,12 @@ export interface PlanRequest {
   /** `null` or `[]` means every enabled model. */
   models?: string[] | null;
   replace_existing?: boolean;
+  /** The run to create or continue (1–64 letters, digits, `.`, `_`, `-`); `null` means `main`. */
+  run?: string | null;
+  /** Independent runs of each model, 1–20: `run-1` … `run-N` when more than 1. */
+  repeats?: number | null;
+  /** A note kept with each run (at most 2000 characters). */
+  note?: string | null;
 }
 
 /** What `GET /simulate/plan-context` returns. */
@@ -34,14 +40,18 @@ export interface ModelInfo {
 }
 
 export interface ModelHistory {
-  /** Current completed days, ascending. */
+  /** The main run's current completed days, ascending. */
   completed?: DateString[];
+  /** Other runs' current completed days, ascending, by run name. */
+  runs?: Record<string, DateString[]>;
 }
 
 export interface ActiveJob {
   job_id: string;
   status: JobStatus;
   models: string[];
+  /** The runs of those models it holds; `["main"]` when absent. */
+  runs?: string[];
 }
 
 export interface MarketAvailability {
@@ -68,7 +78,12 @@ export interface Plan {
   replace_existing: boolean;
   calendar_only: boolean;
   models: string[];
+  /** The runs of each model (`["main"]` unless the request named others). */
+  runs: string[];
+  /** The note the request gave its runs. */
+  note: string | null;
   dates: PlannedDate[];
+  /** One row per (model, run). */
   grid: ModelRow[];
   totals: PlanTotals;
   warnings: string[];
@@ -85,6 +100,7 @@ export interface PlannedDate {
 
 export interface ModelRow {
   model: string;
+  run: string;
   start_date: DateString;
   cells: string;
   runs: number;
@@ -103,6 +119,7 @@ export interface PlanTotals {
 
 export interface ModelDate {
   model: string;
+  run: string;
   date: DateString;
 }
 
@@ -110,6 +127,7 @@ export interface ModelDate {
 export interface PlannedModelDay {
   date: DateString;
   model: string;
+  run: string;
   skip_reason: SkipReason | null;
   message: string | null;
 }

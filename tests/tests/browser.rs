@@ -200,12 +200,12 @@ async fn plan_submit_watch_and_compare() {
     let leaderboard = csv[0].as_str().unwrap();
     assert!(
         leaderboard
-            .starts_with("model,first_date,last_date,starting_value,ending_value,return_pct"),
+            .starts_with("model,run,first_date,last_date,starting_value,ending_value,return_pct"),
         "{leaderboard}"
     );
     assert_eq!(leaderboard.lines().count(), 1 + 3 + 1, "{leaderboard}");
     assert!(
-        leaderboard.contains("\nQQQ buy & hold,2025-07-01,2025-07-08,"),
+        leaderboard.contains("\nQQQ buy & hold,,2025-07-01,2025-07-08,"),
         "{leaderboard}"
     );
     assert_eq!(csv[1].as_str().unwrap().lines().count(), 1 + 3 * 5);

@@ -51,10 +51,44 @@ fn run_executes_a_job_in_the_foreground_and_prints_results() {
         .collect();
     assert_eq!(rows.len(), 2, "{out}");
     assert!(
-        rows.iter()
-            .all(|r| r.split_whitespace().nth(1) == Some("5")),
-        "5 trading days each: {out}"
+        rows.iter().all(|r| {
+            let columns: Vec<&str> = r.split_whitespace().collect();
+            columns[1] == "main" && columns[2] == "5"
+        }),
+        "the main run, 5 trading days each: {out}"
     );
+    assert!(!out.contains('±'), "one run per model: no intervals: {out}");
+    // Repeats: a row per run, then the comparison with intervals.
+    let (code, out, err) = workspace.cli(
+        &options,
+        &[
+            "run",
+            "--start",
+            "2025-10-01",
+            "--end",
+            "2025-10-07",
+            "--models",
+            "mock-trader",
+            "--run",
+            "oct",
+            "--repeats",
+            "3",
+            "--note",
+            "three seeds",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(err.contains("] 21/21 model-days (0 failed)"), "{err}");
+    for run in ["oct-1", "oct-2", "oct-3"] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("mock-trader") && l.contains(run)),
+            "{run}: {out}"
+        );
+    }
+    let table = out.lines().rfind(|l| l.starts_with("mock-trader")).unwrap();
+    assert!(table.contains('±') && table.contains(" 3 "), "{out}");
+    assert!(out.contains("Student-t"), "the method is stated: {out}");
     // A bad request is refused with the planner's message.
     let (code, _, err) = workspace.cli(
         &options,

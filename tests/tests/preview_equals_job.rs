@@ -6,10 +6,11 @@ use std::time::Duration;
 use ai_trader_e2e::{Options, Server, Workspace};
 use serde_json::{Value, json};
 
-/// The preview's rows in detail order: (date, model, skip_reason, message).
+/// The preview's rows in detail order: (date, model and run, skip_reason, message).
 fn preview_rows(plan: &Value) -> Vec<(String, String, Value, Value)> {
     let dates = plan["dates"].as_array().unwrap();
     let mut grid: Vec<&Value> = plan["grid"].as_array().unwrap().iter().collect();
+    // Stable: a model's runs keep the plan's order.
     grid.sort_by_key(|row| row["model"].as_str().unwrap().to_owned());
     let code = |letter: char| match letter {
         'W' => "weekend",
@@ -37,13 +38,19 @@ fn preview_rows(plan: &Value) -> Vec<(String, String, Value, Value)> {
             };
             rows.push((
                 date["date"].as_str().unwrap().to_owned(),
-                row["model"].as_str().unwrap().to_owned(),
+                chain(row),
                 reason,
                 message,
             ));
         }
     }
     rows
+}
+
+/// `model/run`; a detail of `main` does not name its run.
+fn chain(row: &Value) -> String {
+    let run = row["run"].as_str().unwrap_or("main");
+    format!("{}/{run}", row["model"].as_str().unwrap())
 }
 
 fn detail_rows(job: &Value) -> Vec<(String, String, Value, Value)> {
@@ -54,7 +61,7 @@ fn detail_rows(job: &Value) -> Vec<(String, String, Value, Value)> {
         .map(|d| {
             (
                 d["date"].as_str().unwrap().to_owned(),
-                d["model"].as_str().unwrap().to_owned(),
+                chain(d),
                 d["skip_reason"].clone(),
                 d["error"].clone(),
             )
@@ -142,6 +149,16 @@ async fn preview_equals_the_created_and_the_finished_job() {
         json!({"start_date": "2025-07-07", "end_date": "2025-07-08", "models": ["alpha"]}),
         json!({"start_date": "2025-07-04", "end_date": "2025-07-06", "models": ["beta"]}),
         json!({"start_date": "2025-07-01", "end_date": "2025-09-01"}),
+        // Runs: three repeats over alpha's main history, each its own chain.
+        json!({"start_date": "2025-07-01", "end_date": "2025-07-09", "models": ["alpha"], "run": "exp", "repeats": 3}),
+        // A new run before main's history is not before history.
+        json!({"start_date": "2025-06-23", "end_date": "2025-06-27", "run": "early", "note": "June"}),
+        // The repeats resume, each after its own history; one is replaced in part.
+        json!({"end_date": "2025-07-11", "models": ["alpha", "beta"], "run": "exp", "repeats": 3}),
+        json!({"start_date": "2025-07-08", "end_date": "2025-07-08", "models": ["alpha"], "run": "exp-2", "replace_existing": true}),
+        // Bad runs are refused alike.
+        json!({"start_date": "2025-07-01", "end_date": "2025-07-02", "run": "my run"}),
+        json!({"start_date": "2025-07-01", "end_date": "2025-07-02", "repeats": 21}),
     ];
     for request in matrix {
         check(&server, request).await;

@@ -152,18 +152,20 @@ pub fn plain_warning(warning: &str) -> String {
         .replace("']", "")
 }
 
-/// The completed results this job replaces, per model: `(model, first, last, days)`.
+/// The completed results this job replaces, per model and run: `(model, first, last, days)`,
+/// the model named with its run unless that is `main`.
 pub fn superseded(plan: &Plan) -> Vec<(String, Date, Date, u32)> {
-    let mut per_model: BTreeMap<&str, (Date, Date, u32)> = BTreeMap::new();
-    for ModelDate { model, date } in &plan.superseded {
-        let entry = per_model.entry(model.as_str()).or_insert((*date, *date, 0));
+    let mut per_model: BTreeMap<String, (Date, Date, u32)> = BTreeMap::new();
+    for ModelDate { model, run, date } in &plan.superseded {
+        let chain = ai_trader_core::run::chain_label(model, run);
+        let entry = per_model.entry(chain).or_insert((*date, *date, 0));
         entry.0 = entry.0.min(*date);
         entry.1 = entry.1.max(*date);
         entry.2 += 1;
     }
     per_model
         .into_iter()
-        .map(|(model, (first, last, n))| (model.to_owned(), first, last, n))
+        .map(|(model, (first, last, n))| (model, first, last, n))
         .collect()
 }
 

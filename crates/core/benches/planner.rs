@@ -28,6 +28,7 @@ pub fn large_context() -> (PlanRequest, PlanContext) {
                 m.clone(),
                 ModelHistory {
                     completed: trading[..keep].to_vec(),
+                    ..ModelHistory::default()
                 },
             )
         })
@@ -65,7 +66,7 @@ pub fn large_context() -> (PlanRequest, PlanContext) {
         end_date: end.to_string(),
         models: None,
         replace_existing: false,
-        unknown_fields: Default::default(),
+        ..Default::default()
     };
     (request, context)
 }

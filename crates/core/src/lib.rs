@@ -9,12 +9,16 @@
 
 pub mod api;
 pub mod calendar;
+pub mod comparison;
+pub mod csv;
 pub mod date;
 pub mod job;
 pub mod ledger;
 pub mod market;
 pub mod metrics;
 pub mod planner;
+pub mod run;
+pub mod stats;
 pub mod universe;
 
 pub use date::Date;

@@ -9,6 +9,9 @@ use proptest::prelude::*;
 
 const MODELS: [&str; 4] = ["alpha", "beta", "gamma", "delta"];
 
+/// Runs other than `main` that histories may have.
+const RUNS: [&str; 4] = ["exp", "exp-1", "exp-2", "exp-3"];
+
 fn base() -> Date {
     Date::parse("2025-06-02").unwrap()
 }
@@ -26,6 +29,10 @@ prop_compose! {
         data_span in (0u16..40, 80u16..200),
         gaps in proptest::collection::vec((0usize..3, 0u16..200), 0..12),
         history in proptest::collection::vec(proptest::collection::vec(0u16..200, 0..40), 4),
+        run_history in proptest::collection::vec(
+            (0usize..4, 0usize..RUNS.len(), proptest::collection::vec(0u16..200, 0..30)),
+            0..6,
+        ),
         busy in proptest::collection::vec(proptest::bool::weighted(0.08), 4),
         download_missing in proptest::bool::weighted(0.2),
     ) -> PlanContext {
@@ -49,8 +56,15 @@ prop_compose! {
             history: MODELS
                 .iter()
                 .zip(&history)
-                .map(|(m, h)| {
-                    ((*m).to_owned(), ModelHistory { completed: h.iter().map(|o| day(*o)).collect() })
+                .enumerate()
+                .map(|(i, (m, h))| {
+                    let runs = run_history
+                        .iter()
+                        .filter(|(model, _, _)| *model == i)
+                        .map(|(_, run, days)| (RUNS[*run].to_owned(), days.iter().map(|o| day(*o)).collect()))
+                        .collect();
+                    let completed = h.iter().map(|o| day(*o)).collect();
+                    ((*m).to_owned(), ModelHistory { completed, runs })
                 })
                 .collect::<BTreeMap<_, _>>(),
             active_jobs: MODELS
@@ -61,6 +75,7 @@ prop_compose! {
                     job_id: format!("job-{m}"),
                     status: JobStatus::Running,
                     models: vec![(*m).to_owned()],
+                    runs: vec!["main".to_owned(), "exp-2".to_owned()],
                 })
                 .collect(),
             download_missing,
@@ -76,6 +91,8 @@ prop_compose! {
         unknown in proptest::bool::weighted(0.05),
         replace_existing in any::<bool>(),
         bad_date in 0u8..20,
+        run in proptest::option::of(proptest::sample::select(vec!["main", "exp", "new"])),
+        repeats in proptest::option::of(1u32..4),
     ) -> PlanRequest {
         let start_offset = start.unwrap_or(100);
         let mut end_date = day(start_offset + length).to_string();
@@ -91,13 +108,15 @@ prop_compose! {
             end_date,
             models: Some(models),
             replace_existing,
-            unknown_fields: Default::default(),
+            run: run.map(str::to_owned),
+            repeats,
+            ..Default::default()
         }
     }
 }
 
-/// The counts a warning claims, as (model-days) given the number of models.
-fn warned_model_days(warnings: &[String], models: u32) -> u32 {
+/// The counts a warning claims, as (model-days) given the number of (model, run) chains.
+fn warned_model_days(warnings: &[String], chains: u32) -> u32 {
     warnings
         .iter()
         .map(|w| {
@@ -107,7 +126,7 @@ fn warned_model_days(warnings: &[String], models: u32) -> u32 {
                 .and_then(|n| n.parse().ok())
                 .unwrap_or(0);
             if w.starts_with("Skipped") && w.contains(" dates due to ") {
-                n * models
+                n * chains
             } else if w.starts_with("Skipped") && w.contains(" model-days ") {
                 n
             } else {
@@ -128,21 +147,31 @@ proptest! {
         };
         let rows: Vec<_> = plan.model_days().collect();
         let dates: Vec<Date> = Date::range_inclusive(plan.start_date, plan.end_date).collect();
-        let models = plan.models.len();
+        let chains = plan.models.len() * plan.runs.len();
+        let expected_runs = ai_trader_core::run::repeat_names(
+            request.run.as_deref().unwrap_or("main"),
+            request.repeats.unwrap_or(1),
+        );
+        prop_assert_eq!(&plan.runs, &expected_runs);
 
-        // Every requested (date, model) exactly once.
-        prop_assert_eq!(rows.len(), dates.len() * models);
-        let pairs: HashSet<(Date, &str)> = rows.iter().map(|r| (r.date, r.model)).collect();
-        prop_assert_eq!(pairs.len(), rows.len());
+        // Every requested (date, model, run) exactly once.
+        prop_assert_eq!(rows.len(), dates.len() * chains);
+        let triples: HashSet<(Date, &str, &str)> = rows.iter().map(|r| (r.date, r.model, r.run)).collect();
+        prop_assert_eq!(triples.len(), rows.len());
         for date in &dates {
             for model in &plan.models {
-                prop_assert!(pairs.contains(&(*date, model.as_str())));
+                for run in &plan.runs {
+                    prop_assert!(triples.contains(&(*date, model.as_str(), run.as_str())));
+                }
             }
         }
 
         // A model-day runs only if tradable and, unless replacing, not completed.
         for row in &rows {
-            let completed = context.history.get(row.model).is_some_and(|h| h.completed.contains(&row.date));
+            let completed = context
+                .history
+                .get(row.model)
+                .is_some_and(|h| h.of_run(row.run).contains(&row.date));
             if row.runs() {
                 prop_assert!(calendar::is_trading_day(row.date));
                 if let Some(market) = &context.market {
@@ -173,7 +202,7 @@ proptest! {
         prop_assert!(t.run > 0);
 
         // The warnings account for every skipped model-day.
-        prop_assert_eq!(warned_model_days(&plan.warnings, models as u32), t.skipped);
+        prop_assert_eq!(warned_model_days(&plan.warnings, chains as u32), t.skipped);
 
         // Serde round trip.
         let json = serde_json::to_string(&plan).unwrap();

@@ -187,9 +187,13 @@ pub fn replay(
             completed_at: now,
             duration_seconds: 0.0,
         };
-        let day = CompletedDay::close((job_id, model, date), &opening, position, activity, |s| {
-            market.latest_close(s, date)
-        })
+        let day = CompletedDay::close(
+            (job_id, (model, ai_trader_core::run::MAIN_RUN), date),
+            &opening,
+            position,
+            activity,
+            |s| market.latest_close(s, date),
+        )
         .map_err(|e| RunImportError {
             path: file.clone(),
             line: first,

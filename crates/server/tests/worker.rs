@@ -60,7 +60,7 @@ fn request(start: &str, end: &str, models: Option<&[&str]>) -> PlanRequest {
         end_date: end.into(),
         models: models.map(|m| m.iter().map(|s| (*s).to_owned()).collect()),
         replace_existing: false,
-        unknown_fields: Default::default(),
+        ..Default::default()
     }
 }
 

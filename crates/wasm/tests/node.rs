@@ -32,9 +32,11 @@ const FIXTURES: &[(&str, &str, &str)] = &[
     fixture!("download_missing"),
     fixture!("error_all_completed"),
     fixture!("error_busy_model"),
+    fixture!("error_busy_run"),
     fixture!("error_end_required"),
     fixture!("error_future_end"),
     fixture!("error_invalid_date"),
+    fixture!("error_invalid_run"),
     fixture!("error_no_enabled_models"),
     fixture!("error_nothing_to_run"),
     fixture!("error_range_too_large"),
@@ -46,6 +48,8 @@ const FIXTURES: &[(&str, &str, &str)] = &[
     fixture!("replace_existing_supersedes"),
     fixture!("resume_cold_start"),
     fixture!("resume_mode"),
+    fixture!("runs_replace"),
+    fixture!("runs_repeats"),
     fixture!("seed_one_model"),
     fixture!("seed_two_models"),
 ];
@@ -108,11 +112,11 @@ fn model_days_expand_the_grid() {
     let rows = plan_model_days(plan).unwrap();
     assert_eq!(
         stringify(&rows),
-        "[{\"date\":\"2025-10-01\",\"model\":\"gpt-5\",\"skip_reason\":\"already_completed\",\"message\":\"Already completed\"},\
-         {\"date\":\"2025-10-02\",\"model\":\"gpt-5\",\"skip_reason\":null,\"message\":null},\
-         {\"date\":\"2025-10-03\",\"model\":\"gpt-5\",\"skip_reason\":null,\"message\":null},\
-         {\"date\":\"2025-10-04\",\"model\":\"gpt-5\",\"skip_reason\":\"weekend\",\"message\":\"Weekend\"},\
-         {\"date\":\"2025-10-05\",\"model\":\"gpt-5\",\"skip_reason\":\"weekend\",\"message\":\"Weekend\"}]"
+        "[{\"date\":\"2025-10-01\",\"model\":\"gpt-5\",\"run\":\"main\",\"skip_reason\":\"already_completed\",\"message\":\"Already completed\"},\
+         {\"date\":\"2025-10-02\",\"model\":\"gpt-5\",\"run\":\"main\",\"skip_reason\":null,\"message\":null},\
+         {\"date\":\"2025-10-03\",\"model\":\"gpt-5\",\"run\":\"main\",\"skip_reason\":null,\"message\":null},\
+         {\"date\":\"2025-10-04\",\"model\":\"gpt-5\",\"run\":\"main\",\"skip_reason\":\"weekend\",\"message\":\"Weekend\"},\
+         {\"date\":\"2025-10-05\",\"model\":\"gpt-5\",\"run\":\"main\",\"skip_reason\":\"weekend\",\"message\":\"Weekend\"}]"
     );
 }
 

@@ -78,12 +78,14 @@ fn sample_context() -> PlanContext {
             "gpt-5".to_owned(),
             ModelHistory {
                 completed: vec![d("2025-10-01"), d("2025-10-08")],
+                runs: BTreeMap::from([("oct-1".to_owned(), vec![d("2025-10-01")])]),
             },
         )]),
         active_jobs: vec![ActiveJob {
             job_id: "j".into(),
             status: JobStatus::Running,
             models: vec!["x".into()],
+            runs: vec!["main".into(), "oct-2".into()],
         }],
         download_missing: true,
     }
@@ -95,7 +97,7 @@ fn sample_plan() -> Plan {
         end_date: "2025-10-07".into(),
         models: None,
         replace_existing: true,
-        unknown_fields: Default::default(),
+        ..Default::default()
     };
     plan(&request, &sample_context()).unwrap()
 }
@@ -117,7 +119,13 @@ fn samples() -> BTreeMap<&'static str, Value> {
     BTreeMap::from([
         (
             "PlanRequest",
-            serde_json::to_value(PlanRequest::default()).unwrap(),
+            serde_json::to_value(PlanRequest {
+                run: Some("oct".into()),
+                repeats: Some(3),
+                note: Some("temperature 0.7".into()),
+                ..PlanRequest::default()
+            })
+            .unwrap(),
         ),
         ("PlanContext", context.clone()),
         ("ModelInfo", context["models"][0].clone()),

@@ -49,6 +49,12 @@ pub struct JobDetail {
     pub date: Date,
     /// The model's signature.
     pub model: String,
+    /// The run (omitted when `main`).
+    #[serde(
+        default = "crate::run::main_run",
+        skip_serializing_if = "crate::run::omit"
+    )]
+    pub run: String,
     /// Its status.
     pub status: DetailStatus,
     /// Failure text, or the skip message.
@@ -77,6 +83,15 @@ pub struct JobStatusResponse {
     pub date_range: Vec<Date>,
     /// Its models.
     pub models: Vec<String>,
+    /// The runs of its models (omitted when only `main`).
+    #[serde(
+        default = "crate::run::main_only",
+        skip_serializing_if = "crate::run::is_main_only"
+    )]
+    pub runs: Vec<String>,
+    /// The note the job gave its runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Creation time.
     pub created_at: Timestamp,
     /// When it started running.
@@ -170,6 +185,12 @@ pub struct JobSummary {
     pub status: JobStatus,
     /// Its models.
     pub models: Vec<String>,
+    /// The runs of its models (omitted when only `main`).
+    #[serde(
+        default = "crate::run::main_only",
+        skip_serializing_if = "crate::run::is_main_only"
+    )]
+    pub runs: Vec<String>,
     /// First date.
     pub start_date: Date,
     /// Last date.

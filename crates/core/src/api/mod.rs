@@ -9,6 +9,7 @@ mod common;
 mod jobs;
 mod reasoning;
 mod results;
+mod runs;
 
 pub use catalog::{
     CoverageResponse, HealthResponse, ModelSummary, ModelsResponse, SymbolCoverage, WorkerInfo,
@@ -25,8 +26,9 @@ pub use reasoning::{
 pub use results::{
     BaselineResult, DailyMetrics, DayMetadata, DayResult, Holding, ModelRangeResult,
     PositionSnapshot, Reasoning, ReasoningLevel, ResultItem, ResultsQuery, ResultsResponse,
-    TradeRecord,
+    TradeRecord, TradeRow, TradesResponse,
 };
+pub use runs::{CompareQuery, CompareResponse, RunInfo, RunsQuery, RunsResponse};
 
 #[cfg(test)]
 mod tests;

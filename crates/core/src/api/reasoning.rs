@@ -19,6 +19,9 @@ pub struct ReasoningQuery {
     /// Only this model.
     #[serde(default)]
     pub model: Option<String>,
+    /// Only this run; every run when absent.
+    #[serde(default)]
+    pub run: Option<String>,
     /// Include every message (`true`/`false`, also `1`/`0`, `yes`/`no`, `on`/`off`).
     #[serde(default, deserialize_with = "super::common::lenient_bool")]
     pub include_full_conversation: bool,
@@ -143,6 +146,12 @@ pub struct ReasoningSession {
     pub date: Date,
     /// The model.
     pub model: String,
+    /// The run (omitted when `main`).
+    #[serde(
+        default = "crate::run::main_run",
+        skip_serializing_if = "crate::run::omit"
+    )]
+    pub run: String,
     /// A 2–3 sentence summary naming the trades.
     pub session_summary: Option<String>,
     /// Session start.

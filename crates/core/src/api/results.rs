@@ -31,6 +31,9 @@ pub struct ResultsQuery {
     /// Only this model.
     #[serde(default)]
     pub model: Option<String>,
+    /// Only this run; every run when absent.
+    #[serde(default)]
+    pub run: Option<String>,
     /// Range start (strict `YYYY-MM-DD`).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schemars(extend("format" = "date")))]
@@ -46,6 +49,9 @@ pub struct ResultsQuery {
     /// `none`, `summary` or `full`.
     #[serde(default)]
     pub reasoning: ReasoningLevel,
+    /// `csv` for a CSV file of the days (also `Accept: text/csv`): one row per model-day.
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
 /// A symbol and its shares.
@@ -105,6 +111,46 @@ impl TradeRecord {
     }
 }
 
+/// One trade with the model-day it belongs to (`GET /results/trades`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct TradeRow {
+    /// The model.
+    pub model: String,
+    /// The run.
+    pub run: String,
+    /// The job that ran the day.
+    pub job_id: String,
+    /// The trading day.
+    pub date: Date,
+    /// Its place in the day's trades, from 1.
+    pub seq: u32,
+    /// `buy` or `sell`.
+    pub action_type: Side,
+    /// The symbol.
+    pub symbol: String,
+    /// Whole shares.
+    pub quantity: u64,
+    /// The fill price (the day's open).
+    pub price: f64,
+    /// Commission paid.
+    pub fee: f64,
+    /// Cash after the trade.
+    pub cash_after: f64,
+    /// When it was executed.
+    pub created_at: Timestamp,
+}
+
+/// The answer of `GET /results/trades`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct TradesResponse {
+    /// Trades by model, run, date, then order in the day.
+    pub trades: Vec<TradeRow>,
+    /// How many.
+    pub count: u32,
+}
+
 /// Bookkeeping of a day.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -140,6 +186,12 @@ pub struct DayResult {
     pub date: Date,
     /// The model.
     pub model: String,
+    /// The run (omitted when `main`).
+    #[serde(
+        default = "crate::run::main_run",
+        skip_serializing_if = "crate::run::omit"
+    )]
+    pub run: String,
     /// The job that ran it.
     pub job_id: String,
     /// The previous day's ending position (all cash on a first day).
@@ -171,12 +223,29 @@ pub struct BaselineResult {
     pub period_metrics: PeriodMetrics,
 }
 
+impl BaselineResult {
+    /// Its return over its days, in percent and unrounded (what runs are compared against).
+    pub fn return_pct(&self) -> Option<f64> {
+        let last = self.daily_portfolio_values.last()?;
+        Some(crate::metrics::total_return_pct(
+            self.period_metrics.starting_portfolio_value,
+            last.portfolio_value,
+        ))
+    }
+}
+
 /// One model over a date range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelRangeResult {
     /// The model.
     pub model: String,
+    /// The run (omitted when `main`).
+    #[serde(
+        default = "crate::run::main_run",
+        skip_serializing_if = "crate::run::omit"
+    )]
+    pub run: String,
     /// Its first day in the range.
     pub start_date: Date,
     /// Its last day in the range.

@@ -1,20 +1,20 @@
-//! Which of a job's model-days may start now. Portfolio continuity is per model: a model's day
-//! starts from that model's previous day, and from nothing else, so each model moves through
-//! its dates at its own pace and never waits for another model.
+//! Which of a job's model-days may start now. Portfolio continuity is per chain (a model's run,
+//! see [`crate::run`]): a day starts from that chain's previous day, and from nothing else, so
+//! each chain moves through its dates at its own pace and never waits for another.
 
 use std::collections::BTreeMap;
 
 use super::DetailStatus;
 use crate::Date;
 
-/// The model-days of a job that may start now: for each model, its earliest model-day that has
-/// not ended, when that one is pending (a running one keeps the model busy). Ended days
-/// (completed, failed, skipped) never block the next: a failed day's successor continues from
-/// the model's last completed day. Returned by model, then date.
-pub fn ready<'a>(
-    details: impl IntoIterator<Item = (&'a str, Date, DetailStatus)>,
-) -> Vec<(&'a str, Date)> {
-    let mut next: BTreeMap<&'a str, (Date, DetailStatus)> = BTreeMap::new();
+/// The model-days of a job that may start now: for each chain (a model, or a `(model, run)`
+/// pair), its earliest model-day that has not ended, when that one is pending (a running one
+/// keeps the chain busy). Ended days (completed, failed, skipped) never block the next: a failed
+/// day's successor continues from the chain's last completed day. Returned by chain, then date.
+pub fn ready<K: Ord + Copy>(
+    details: impl IntoIterator<Item = (K, Date, DetailStatus)>,
+) -> Vec<(K, Date)> {
+    let mut next: BTreeMap<K, (Date, DetailStatus)> = BTreeMap::new();
     for (model, date, status) in details {
         if status.is_terminal() {
             continue;

@@ -43,6 +43,7 @@ fn run_job(
                     (*m).to_owned(),
                     ModelHistory {
                         completed: dates.iter().map(|s| d(s)).collect(),
+                        ..Default::default()
                     },
                 )
             })
@@ -55,7 +56,7 @@ fn run_job(
         end_date: end.to_owned(),
         models: Some(models.iter().map(|m| (*m).to_owned()).collect()),
         replace_existing: false,
-        unknown_fields: Default::default(),
+        ..Default::default()
     };
     let plan = plan(&request, &context).unwrap();
     let mut details: Vec<Detail> = plan

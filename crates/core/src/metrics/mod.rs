@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use baseline::{BUY_AND_HOLD_CONVENTION, buy_and_hold};
 pub use drawdown::{Drawdown, max_drawdown};
-pub use returns::{annualized_return_pct, daily_returns, period_return_pct};
+pub use returns::{annualized_return_pct, daily_returns, period_return_pct, total_return_pct};
 pub use risk::{daily_volatility, sharpe_ratio, sortino_ratio};
 pub use rounding::round2;
 pub use trading::{turnover, win_rate};

@@ -5,10 +5,16 @@ use super::{DailyValue, finite, round2};
 
 /// `(end − start) / start × 100`, rounded to 2 decimals; 0 when `start` is 0.
 pub fn period_return_pct(start: f64, end: f64) -> f64 {
+    round2(total_return_pct(start, end))
+}
+
+/// `(end − start) / start × 100`, unrounded (for statistics over runs); 0 when `start` is 0
+/// or the result is not finite.
+pub fn total_return_pct(start: f64, end: f64) -> f64 {
     if start == 0.0 {
         return 0.0;
     }
-    round2((end - start) / start * 100.0)
+    finite((end - start) / start * 100.0).unwrap_or(0.0)
 }
 
 /// `((end / start)^(365 / calendar_days) − 1) × 100`, rounded to 2 decimals.

@@ -3,19 +3,15 @@
 //! <https://www.investopedia.com/terms/s/sortinoratio.asp>.
 
 use super::{TRADING_DAYS_PER_YEAR, finite};
+use crate::stats::sample_std_dev;
 
 fn mean(xs: &[f64]) -> f64 {
-    xs.iter().sum::<f64>() / xs.len() as f64
+    crate::stats::mean(xs).unwrap_or(0.0)
 }
 
 /// Sample standard deviation (n − 1) of daily returns; `None` for fewer than two days.
 pub fn daily_volatility(returns: &[f64]) -> Option<f64> {
-    if returns.len() < 2 {
-        return None;
-    }
-    let m = mean(returns);
-    let var = returns.iter().map(|r| (r - m).powi(2)).sum::<f64>() / (returns.len() - 1) as f64;
-    finite(var.sqrt())
+    sample_std_dev(returns)
 }
 
 /// The daily rate that compounds to `annual` over 252 trading days.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Date, JobStatus, MarketAvailability};
+use crate::{Date, JobStatus, MarketAvailability, run};
 
 /// The default of `MAX_SIMULATION_DAYS`.
 pub const DEFAULT_MAX_SIMULATION_DAYS: u32 = 30;
@@ -19,8 +19,8 @@ pub const DEFAULT_MAX_SIMULATION_DAYS: u32 = 30;
 ///   "max_simulation_days": 30,
 ///   "models": [{"signature": "gpt-5", "enabled": true}],
 ///   "market": {"symbols": 101, "first_date": "2025-06-10", "last_date": "2025-10-30", "incomplete": []},
-///   "history": {"gpt-5": {"completed": ["2025-10-01"]}},
-///   "active_jobs": [{"job_id": "…", "status": "running", "models": ["claude"]}],
+///   "history": {"gpt-5": {"completed": ["2025-10-01"], "runs": {"exp-1": ["2025-10-01"]}}},
+///   "active_jobs": [{"job_id": "…", "status": "running", "models": ["claude"], "runs": ["main"]}],
 ///   "download_missing": false
 /// }
 /// ```
@@ -40,7 +40,7 @@ pub struct PlanContext {
     /// Price coverage of the universe; `null` when unknown.
     #[serde(default)]
     pub market: Option<MarketAvailability>,
-    /// Each model's current completed days (across jobs).
+    /// Each model's current completed days (across jobs), per run.
     #[serde(default)]
     pub history: BTreeMap<String, ModelHistory>,
     /// Jobs that hold their models: `pending`, `downloading_data` or `running`.
@@ -67,13 +67,36 @@ pub struct ModelInfo {
     pub enabled: bool,
 }
 
-/// A model's completed trading history.
+/// A model's completed trading history: its main run's and its other runs'.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelHistory {
-    /// The dates of its current completed days, ascending.
+    /// The dates of the main run's current completed days, ascending.
     #[serde(default)]
     pub completed: Vec<Date>,
+    /// The other runs' current completed days, ascending, by run name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub runs: BTreeMap<String, Vec<Date>>,
+}
+
+impl ModelHistory {
+    /// The completed days of one run (none for a run that has not traded).
+    pub fn of_run(&self, run: &str) -> &[Date] {
+        if run::is_main(run) {
+            &self.completed
+        } else {
+            self.runs.get(run).map_or(&[], Vec::as_slice)
+        }
+    }
+
+    /// Records a completed day of a run (kept in the order given).
+    pub fn push(&mut self, run: &str, date: Date) {
+        if run::is_main(run) {
+            self.completed.push(date);
+        } else {
+            self.runs.entry(run.to_owned()).or_default().push(date);
+        }
+    }
 }
 
 /// A job that is still active.
@@ -86,4 +109,7 @@ pub struct ActiveJob {
     pub status: JobStatus,
     /// The models it holds.
     pub models: Vec<String>,
+    /// The runs of those models it holds.
+    #[serde(default = "run::main_only", skip_serializing_if = "run::is_main_only")]
+    pub runs: Vec<String>,
 }

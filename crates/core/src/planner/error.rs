@@ -2,6 +2,7 @@
 
 use super::PlanTotals;
 use crate::date::DateParseError;
+use crate::run::RunNameProblem;
 
 /// A rejected request. Every variant maps to HTTP 400 with `{"detail": "<message>"}`; messages
 /// keep the reference's wording where clients match on it (`Invalid date format`, `already
@@ -37,6 +38,30 @@ pub enum PlanError {
         /// Every configured signature.
         configured: Vec<String>,
     },
+    /// `run` is not a valid run name.
+    #[error("Invalid run name '{run}' (field run): {problem}")]
+    InvalidRun {
+        /// The name given.
+        run: String,
+        /// What is wrong with it.
+        problem: RunNameProblem,
+    },
+    /// `repeats` is outside 1..=MAX_REPEATS.
+    #[error("repeats must be between 1 and {max}, got {repeats}")]
+    InvalidRepeats {
+        /// The number given.
+        repeats: u32,
+        /// [`crate::run::MAX_REPEATS`].
+        max: u32,
+    },
+    /// `note` is longer than allowed.
+    #[error("note is too long: {chars} characters (max: {max})")]
+    NoteTooLong {
+        /// Its length in characters.
+        chars: usize,
+        /// The most allowed.
+        max: usize,
+    },
     /// `start_date` after `end_date` (also what resume mode yields when every model is up to date).
     #[error("start_date ({start}) must be <= end_date ({end})")]
     StartAfterEnd {
@@ -68,7 +93,8 @@ pub enum PlanError {
     /// Requested models that an active job holds.
     #[error("{}", busy_message(.busy))]
     ModelsBusy {
-        /// (model, job id) for each busy model, in request order.
+        /// (model, job id) for each busy model, in request order; a run other than `main` is
+        /// named with the model ([`crate::run::chain_label`]).
         busy: Vec<(String, String)>,
     },
     /// Every requested model-day would be skipped. The message is the reference's (clients
@@ -96,6 +122,9 @@ impl PlanError {
             Self::NoEnabledModels => "no_enabled_models",
             Self::DuplicateModel(_) => "duplicate_model",
             Self::UnknownModels { .. } => "unknown_models",
+            Self::InvalidRun { .. } => "invalid_run",
+            Self::InvalidRepeats { .. } => "invalid_repeats",
+            Self::NoteTooLong { .. } => "note_too_long",
             Self::StartAfterEnd { .. } => "start_after_end",
             Self::RangeTooLarge { .. } => "range_too_large",
             Self::EndInFuture { .. } => "end_in_future",
@@ -128,6 +157,15 @@ impl PlanError {
                 unknown.join(", "),
                 configured_list(configured)
             ),
+            Self::InvalidRun { run, problem } => {
+                format!("The run name \"{run}\" cannot be used: {problem}.")
+            }
+            Self::InvalidRepeats { repeats, max } => {
+                format!("Repeats must be a number from 1 to {max}; {repeats} is not.")
+            }
+            Self::NoteTooLong { chars, max } => {
+                format!("The note has {chars} characters; at most {max} are kept.")
+            }
             Self::StartAfterEnd {
                 end,
                 resume_mode: true,

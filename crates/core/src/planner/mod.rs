@@ -15,12 +15,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub use context::{ActiveJob, DEFAULT_MAX_SIMULATION_DAYS, ModelHistory, ModelInfo, PlanContext};
 pub use error::PlanError;
 pub use plan::{ModelDate, ModelRow, Plan, PlanTotals, PlannedDate, PlannedModelDay, RUN_LETTER};
-pub use request::{PlanRequest, REQUEST_FIELDS};
+pub use request::{MAX_NOTE_CHARS, PlanRequest, REQUEST_FIELDS};
 pub use skip::SkipReason;
 
 use crate::calendar::{self, Closure};
 use crate::market::DayData;
-use crate::{Date, date::python_list};
+use crate::{Date, date::python_list, run};
 
 /// Plans a job: validates the request against the context and decides every model-day.
 ///
@@ -39,7 +39,7 @@ pub fn plan(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanEr
 /// [`Plan::nothing_to_run`] says why the job would be refused.
 pub fn plan_preview(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanError> {
     let span = Span::resolve(request, context)?;
-    check_busy(&span.models, context)?;
+    check_busy(&span.chains, context)?;
     let dates = plan_dates(span.start, span.end, context);
     // In resume mode every model starts after its history, so there is nothing to replace.
     let replace = request.replace_existing && !span.resume_mode;
@@ -69,6 +69,8 @@ pub fn plan_preview(request: &PlanRequest, context: &PlanContext) -> Result<Plan
         replace_existing: request.replace_existing,
         calendar_only: context.market.is_none(),
         models: span.models,
+        runs: span.runs,
+        note: request.note.clone().filter(|n| !n.trim().is_empty()),
         dates,
         grid: grid.rows,
         totals: grid.totals,
@@ -78,15 +80,24 @@ pub fn plan_preview(request: &PlanRequest, context: &PlanContext) -> Result<Plan
     })
 }
 
-/// The models and dates of a request, validated: each model's history and start, and the
+/// The models, runs and dates of a request, validated: each chain's history and start, and the
 /// job's range.
 struct Span {
     models: Vec<String>,
-    history: Vec<Vec<Date>>,
-    model_starts: Vec<Date>,
+    runs: Vec<String>,
+    /// One per (model, run), models first.
+    chains: Vec<Chain>,
     start: Date,
     end: Date,
     resume_mode: bool,
+}
+
+/// One (model, run) of a job: an independent portfolio chain.
+struct Chain {
+    model: String,
+    run: String,
+    history: Vec<Date>,
+    start: Date,
 }
 
 impl Span {
@@ -100,35 +111,68 @@ impl Span {
             Some(text) => Some(parse_field("start_date", text)?),
         };
         let models = resolve_models(request, context)?;
-        let history: Vec<Vec<Date>> = models
-            .iter()
-            .map(|m| sorted_history(context.history.get(m.as_str())))
-            .collect();
-        let model_starts: Vec<Date> = match requested_start {
-            Some(start) => vec![start; models.len()],
-            None => history
-                .iter()
-                .map(|h| h.last().map_or(end, |last| last.succ()))
-                .collect(),
-        };
-        let start = model_starts.iter().copied().min().unwrap_or(end);
-        // A model without history runs from the job's start, as in the reference: its cold
-        // start (`end_date`) only matters when every model is cold.
-        let model_starts: Vec<Date> = model_starts
-            .iter()
-            .zip(&history)
-            .map(|(model_start, h)| if h.is_empty() { start } else { *model_start })
-            .collect();
+        let runs = resolve_runs(request)?;
+        let mut chains: Vec<Chain> = Vec::with_capacity(models.len() * runs.len());
+        for model in &models {
+            let history = context.history.get(model.as_str());
+            for run in &runs {
+                let history = sorted_history(history.map(|h| h.of_run(run)));
+                let start = match requested_start {
+                    Some(start) => start,
+                    None => history.last().map_or(end, |last| last.succ()),
+                };
+                chains.push(Chain {
+                    model: model.clone(),
+                    run: run.clone(),
+                    history,
+                    start,
+                });
+            }
+        }
+        let start = chains.iter().map(|c| c.start).min().unwrap_or(end);
+        // A chain without history runs from the job's start, as in the reference: its cold
+        // start (`end_date`) only matters when every chain is cold.
+        for chain in chains.iter_mut().filter(|c| c.history.is_empty()) {
+            chain.start = start;
+        }
         check_range(start, end, requested_start.is_none(), context)?;
         Ok(Self {
             models,
-            history,
-            model_starts,
+            runs,
+            chains,
             start,
             end,
             resume_mode: requested_start.is_none(),
         })
     }
+}
+
+/// The runs a request names, checked; the note's length is checked here too.
+fn resolve_runs(request: &PlanRequest) -> Result<Vec<String>, PlanError> {
+    let run = request.run.as_deref().unwrap_or(run::MAIN_RUN);
+    run::check_run_name(run).map_err(|problem| PlanError::InvalidRun {
+        run: run.to_owned(),
+        problem,
+    })?;
+    let repeats = request.repeats.unwrap_or(1);
+    if !(1..=run::MAX_REPEATS).contains(&repeats) {
+        return Err(PlanError::InvalidRepeats {
+            repeats,
+            max: run::MAX_REPEATS,
+        });
+    }
+    if let Some(chars) = request
+        .note
+        .as_deref()
+        .map(|n| n.chars().count())
+        .filter(|n| *n > MAX_NOTE_CHARS)
+    {
+        return Err(PlanError::NoteTooLong {
+            chars,
+            max: MAX_NOTE_CHARS,
+        });
+    }
+    Ok(run::repeat_names(run, repeats))
 }
 
 /// The range's order, size and end.
@@ -178,16 +222,11 @@ struct Grid {
 
 fn plan_grid(span: &Span, dates: &[PlannedDate], replace: bool) -> Grid {
     let mut grid = Grid {
-        rows: Vec::with_capacity(span.models.len()),
+        rows: Vec::with_capacity(span.chains.len()),
         ..Grid::default()
     };
-    let rows = span
-        .models
-        .iter()
-        .zip(&span.history)
-        .zip(&span.model_starts);
-    for ((model, history), model_start) in rows {
-        let row = plan_model(model, history, *model_start, dates, replace);
+    for chain in &span.chains {
+        let row = plan_chain(chain, dates, replace);
         for letter in row.cells.bytes() {
             grid.totals.total_model_days += 1;
             match SkipReason::from_letter(letter) {
@@ -201,16 +240,16 @@ fn plan_grid(span: &Span, dates: &[PlannedDate], replace: bool) -> Grid {
             }
         }
         if replace {
-            let (model_superseded, model_replaced) = supersede(model, history, &row, dates);
-            grid.replaced += model_replaced;
+            let (superseded, replaced) = supersede(chain, &row, dates);
+            grid.replaced += replaced;
             grid.superseded_later.extend(
-                model_superseded
+                superseded
                     .iter()
                     .filter(|(_, runs_again)| !runs_again)
                     .map(|(day, _)| day.clone()),
             );
             grid.superseded
-                .extend(model_superseded.into_iter().map(|(day, _)| day));
+                .extend(superseded.into_iter().map(|(day, _)| day));
         }
         grid.rows.push(row);
     }
@@ -273,8 +312,8 @@ fn resolve_models(request: &PlanRequest, context: &PlanContext) -> Result<Vec<St
     Ok(requested.to_vec())
 }
 
-fn sorted_history(history: Option<&ModelHistory>) -> Vec<Date> {
-    let mut dates = history.map(|h| h.completed.clone()).unwrap_or_default();
+fn sorted_history(history: Option<&[Date]>) -> Vec<Date> {
+    let mut dates = history.map(<[Date]>::to_vec).unwrap_or_default();
     if !dates.is_sorted() {
         dates.sort_unstable();
     }
@@ -282,20 +321,24 @@ fn sorted_history(history: Option<&ModelHistory>) -> Vec<Date> {
     dates
 }
 
-/// Requested models held by an active job. A model belongs to at most one active job.
-fn check_busy(models: &[String], context: &PlanContext) -> Result<(), PlanError> {
-    let mut holder: HashMap<&str, &str> = HashMap::new();
+/// Requested chains held by an active job. A (model, run) belongs to at most one active job.
+fn check_busy(chains: &[Chain], context: &PlanContext) -> Result<(), PlanError> {
+    let mut holder: HashMap<(&str, &str), &str> = HashMap::new();
     for job in context.active_jobs.iter().filter(|j| j.status.is_active()) {
         for model in &job.models {
-            holder.entry(model.as_str()).or_insert(job.job_id.as_str());
+            for run in &job.runs {
+                holder
+                    .entry((model.as_str(), run.as_str()))
+                    .or_insert(job.job_id.as_str());
+            }
         }
     }
-    let busy: Vec<(String, String)> = models
+    let busy: Vec<(String, String)> = chains
         .iter()
-        .filter_map(|m| {
+        .filter_map(|c| {
             holder
-                .get(m.as_str())
-                .map(|job| (m.clone(), (*job).to_owned()))
+                .get(&(c.model.as_str(), c.run.as_str()))
+                .map(|job| (run::chain_label(&c.model, &c.run), (*job).to_owned()))
         })
         .collect();
     if busy.is_empty() {
@@ -332,16 +375,10 @@ fn plan_dates(start: Date, end: Date, context: &PlanContext) -> Vec<PlannedDate>
         .collect()
 }
 
-/// One model's row: date-level skips first, then its own history.
-fn plan_model(
-    model: &str,
-    history: &[Date],
-    model_start: Date,
-    dates: &[PlannedDate],
-    replace: bool,
-) -> ModelRow {
-    let latest = history.last().copied();
-    let mut completed = history.iter().peekable();
+/// One chain's row: date-level skips first, then its own history.
+fn plan_chain(chain: &Chain, dates: &[PlannedDate], replace: bool) -> ModelRow {
+    let latest = chain.history.last().copied();
+    let mut completed = chain.history.iter().peekable();
     let mut cells = String::with_capacity(dates.len());
     let mut runs = 0;
     for planned in dates {
@@ -367,19 +404,19 @@ fn plan_model(
         }
     }
     ModelRow {
-        model: model.to_owned(),
-        start_date: model_start,
+        model: chain.model.clone(),
+        run: chain.run.clone(),
+        start_date: chain.start,
         cells,
         runs,
     }
 }
 
-/// The completed days of a model that a replacing run supersedes: every one on or after its
+/// The completed days of a chain that a replacing job supersedes: every one on or after its
 /// first run date. Each is flagged with whether the job runs that day again (else it is a later
 /// day whose starting portfolio changes). Also returns how many run again.
 fn supersede(
-    model: &str,
-    history: &[Date],
+    chain: &Chain,
     row: &ModelRow,
     dates: &[PlannedDate],
 ) -> (Vec<(ModelDate, bool)>, u32) {
@@ -388,14 +425,16 @@ fn supersede(
     };
     let start = dates[0].date;
     let cells = row.cells.as_bytes();
-    let days: Vec<(ModelDate, bool)> = history
+    let days: Vec<(ModelDate, bool)> = chain
+        .history
         .iter()
         .filter(|day| **day >= dates[first_run].date)
         .map(|day| {
             let index = usize::try_from(day.days_since(start)).ok();
             let runs_again = index.and_then(|i| cells.get(i)) == Some(&RUN_LETTER);
             let entry = ModelDate {
-                model: model.to_owned(),
+                model: chain.model.clone(),
+                run: chain.run.clone(),
                 date: *day,
             };
             (entry, runs_again)
@@ -426,7 +465,12 @@ fn nothing_to_run(grid: &[ModelRow], dates: &[PlannedDate], totals: &PlanTotals)
                         row.cells.as_bytes()[i] == SkipReason::AlreadyCompleted.letter()
                     })
                     .map(move |row| {
-                        format!("Skipped {}/{} - already completed", row.model, planned.date)
+                        let chain = if run::is_main(&row.run) {
+                            row.model.clone()
+                        } else {
+                            format!("{}/{}", row.model, row.run)
+                        };
+                        format!("Skipped {chain}/{} - already completed", planned.date)
                     })
             })
             .collect();
@@ -461,3 +505,6 @@ fn nothing_to_run(grid: &[ModelRow], dates: &[PlannedDate], totals: &PlanTotals)
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod run_tests;

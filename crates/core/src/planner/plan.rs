@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use super::SkipReason;
-use crate::Date;
+use crate::{Date, run};
 
 /// The cell letter of a model-day that runs.
 pub const RUN_LETTER: u8 = b'R';
@@ -47,9 +47,15 @@ pub struct Plan {
     pub calendar_only: bool,
     /// The job's models, in request (or configuration) order.
     pub models: Vec<String>,
+    /// The runs of each model the job creates or continues.
+    #[serde(default = "run::main_only")]
+    pub runs: Vec<String>,
+    /// The note the request gave its runs.
+    #[serde(default)]
+    pub note: Option<String>,
     /// Every calendar date of the job, ascending.
     pub dates: Vec<PlannedDate>,
-    /// One row per model, in `models` order.
+    /// One row per (model, run), in `models` order and then `runs` order.
     pub grid: Vec<ModelRow>,
     /// Counts per outcome.
     pub totals: PlanTotals,
@@ -74,13 +80,16 @@ pub struct PlannedDate {
     pub message: Option<String>,
 }
 
-/// One model's row of the grid.
+/// One (model, run)'s row of the grid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelRow {
     /// The model's signature.
     pub model: String,
-    /// Where this model starts: in resume mode the day after its latest completed day.
+    /// The run.
+    #[serde(default = "run::main_run")]
+    pub run: String,
+    /// Where this run starts: in resume mode the day after its latest completed day.
     pub start_date: Date,
     /// One letter per date of the plan.
     pub cells: String,
@@ -136,12 +145,15 @@ impl PlanTotals {
     }
 }
 
-/// A (model, date) pair.
+/// A (model, run, date) triple.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelDate {
     /// The model's signature.
     pub model: String,
+    /// The run.
+    #[serde(default = "run::main_run")]
+    pub run: String,
     /// The date.
     pub date: Date,
 }
@@ -154,6 +166,8 @@ pub struct PlannedModelDay<'a> {
     pub date: Date,
     /// The model's signature.
     pub model: &'a str,
+    /// The run.
+    pub run: &'a str,
     /// `null` when the model-day runs.
     pub skip_reason: Option<SkipReason>,
     /// The text stored in `job_details.error` for a skip.
@@ -168,9 +182,11 @@ impl PlannedModelDay<'_> {
 }
 
 impl Plan {
-    /// Every model-day, ordered by date and then model signature: the order of a job's details.
+    /// Every model-day, ordered by date, then model signature, then run in plan order: the
+    /// order of a job's details.
     pub fn model_days(&self) -> impl Iterator<Item = PlannedModelDay<'_>> + '_ {
         let mut order: Vec<usize> = (0..self.grid.len()).collect();
+        // Stable: a model's runs keep their order (`exp-2` before `exp-10`).
         order.sort_by(|a, b| self.grid[*a].model.cmp(&self.grid[*b].model));
         let width = order.len();
         (0..self.dates.len() * width).map(move |k| {
@@ -191,6 +207,7 @@ impl Plan {
         PlannedModelDay {
             date: planned.date,
             model: &row.model,
+            run: &row.run,
             skip_reason,
             message,
         }

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 /// A job request.
 ///
 /// JSON shape: `{"start_date": "2025-10-01" | null, "end_date": "2025-10-05",
-/// "models": ["gpt-5"] | null, "replace_existing": false}`. Dates stay strings here so that the
+/// "models": ["gpt-5"] | null, "replace_existing": false, "run": "main" | null, "repeats": 1,
+/// "note": "…" | null}`. Dates stay strings here so that the
 /// planner, not the JSON decoder, reports a bad date with the API's message and status.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -27,6 +28,21 @@ pub struct PlanRequest {
     /// Re-run model-days that are already completed.
     #[serde(default)]
     pub replace_existing: bool,
+    /// The run to create or continue; `null` means `main`. See [`crate::run`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
+    /// How many independent runs of each model: `run-1` … `run-N` when more than 1.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "whole_number"
+    )]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 1, max = 20)))]
+    pub repeats: Option<u32>,
+    /// A free-text note kept with each run the job creates or continues.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(length(max = 2000)))]
+    pub note: Option<String>,
     /// Fields the request had that a plan does not use. Reference clients send extra fields,
     /// so they are accepted, but the plan warns about each (a typo would otherwise change the
     /// job silently).
@@ -35,8 +51,35 @@ pub struct PlanRequest {
     pub unknown_fields: BTreeMap<String, IgnoredAny>,
 }
 
+/// A whole number, also written as a float (`4.0`, which JSON Schema's `integer` allows).
+fn whole_number<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<u32>, D::Error> {
+    let Some(x) = Option::<f64>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    if x.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&x) {
+        return Err(serde::de::Error::custom(format!(
+            "expected a whole number from 1 to {}, got {x}",
+            crate::run::MAX_REPEATS
+        )));
+    }
+    Ok(Some(x as u32))
+}
+
 /// The fields a request is read for.
-pub const REQUEST_FIELDS: [&str; 4] = ["start_date", "end_date", "models", "replace_existing"];
+pub const REQUEST_FIELDS: [&str; 7] = [
+    "start_date",
+    "end_date",
+    "models",
+    "replace_existing",
+    "run",
+    "repeats",
+    "note",
+];
+
+/// The longest note, in characters.
+pub const MAX_NOTE_CHARS: usize = 2000;
 
 impl PlanRequest {
     /// A warning per unknown field, naming the closest known one when there is one.

@@ -1,17 +1,17 @@
 use super::*;
 use crate::{JobStatus, MarketAvailability};
 
-fn d(s: &str) -> Date {
+pub(super) fn d(s: &str) -> Date {
     Date::parse(s).unwrap()
 }
 
-fn request(start: Option<&str>, end: &str, models: &[&str]) -> PlanRequest {
+pub(super) fn request(start: Option<&str>, end: &str, models: &[&str]) -> PlanRequest {
     PlanRequest {
         start_date: start.map(str::to_owned),
         end_date: end.to_owned(),
         models: Some(models.iter().map(|m| (*m).to_owned()).collect()),
         replace_existing: false,
-        unknown_fields: Default::default(),
+        ..Default::default()
     }
 }
 
@@ -21,7 +21,7 @@ fn market() -> MarketAvailability {
     MarketAvailability::from_symbol_dates([("AAA", days.clone()), ("BBB", days)])
 }
 
-fn context(models: &[(&str, bool)]) -> PlanContext {
+pub(super) fn context(models: &[(&str, bool)]) -> PlanContext {
     PlanContext {
         today: d("2025-11-01"),
         max_simulation_days: 30,
@@ -44,6 +44,7 @@ fn with_history(mut context: PlanContext, model: &str, dates: &[&str]) -> PlanCo
         model.to_owned(),
         ModelHistory {
             completed: dates.iter().map(|s| d(s)).collect(),
+            ..Default::default()
         },
     );
     context
@@ -294,7 +295,7 @@ fn resume_mode_starts_each_model_after_its_history() {
         end_date: "2025-10-10".into(),
         models: None,
         replace_existing: false,
-        unknown_fields: Default::default(),
+        ..Default::default()
     };
     let plan = plan(&req, &ctx).unwrap();
     assert!(plan.resume_mode);
@@ -322,7 +323,7 @@ fn resume_mode_when_everything_is_up_to_date() {
         end_date: "2025-10-10".into(),
         models: None,
         replace_existing: false,
-        unknown_fields: Default::default(),
+        ..Default::default()
     };
     assert_eq!(
         plan(&req, &ctx).unwrap_err().to_string(),
@@ -385,7 +386,7 @@ fn validation_messages() {
             end_date: "2025-10-05".into(),
             models: Some(vec![]),
             replace_existing: false,
-            unknown_fields: Default::default(),
+            ..Default::default()
         },
         &none_enabled,
         "No enabled models found in config. Either enable models in config or specify them in request.",
@@ -404,16 +405,19 @@ fn l01_busy_models_are_rejected_by_name_including_downloading_data() {
             job_id: "job-1".into(),
             status: JobStatus::Running,
             models: vec!["b".into()],
+            runs: vec!["main".into()],
         },
         ActiveJob {
             job_id: "job-2".into(),
             status: JobStatus::DownloadingData,
             models: vec!["c".into()],
+            runs: vec!["main".into()],
         },
         ActiveJob {
             job_id: "job-3".into(),
             status: JobStatus::Completed,
             models: vec!["a".into()],
+            runs: vec!["main".into()],
         },
     ];
     let err = plan(
@@ -472,7 +476,7 @@ fn plan_json_shape() {
     );
     assert_eq!(
         json["grid"][0],
-        serde_json::json!({"model": "gpt-5", "start_date": "2025-10-01", "cells": "CRRWW", "runs": 2})
+        serde_json::json!({"model": "gpt-5", "run": "main", "start_date": "2025-10-01", "cells": "CRRWW", "runs": 2})
     );
     assert_eq!(json["totals"]["total_model_days"], 5);
     let back: Plan = serde_json::from_value(json).unwrap();
@@ -537,7 +541,7 @@ fn unknown_request_fields_are_accepted_with_a_warning_naming_the_closest_field()
     );
     assert!(
         tail.contains(
-            &"Unknown field 'client' was ignored (the request's fields are start_date, end_date, models, replace_existing)"
+            &"Unknown field 'client' was ignored (the request's fields are start_date, end_date, models, replace_existing, run, repeats, note)"
         ),
         "{:?}",
         plan.warnings

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{ModelDate, PlannedDate, SkipReason};
-use crate::{Date, date::python_list};
+use crate::{Date, date::python_list, run};
 
 /// The warnings for a plan, in reason order.
 pub(super) fn warnings(
@@ -68,12 +68,13 @@ pub(super) fn warnings(
     out
 }
 
-/// `gpt-5 2025-10-06..2025-10-10 (5 days), claude 2025-10-08 (1 day)`, per model in order.
+/// `gpt-5 2025-10-06..2025-10-10 (5 days), claude 2025-10-08 (1 day)`, per model and run in
+/// order.
 fn model_spans(days: &[ModelDate]) -> String {
-    let mut per_model: BTreeMap<&str, (Date, Date, usize)> = BTreeMap::new();
+    let mut per_model: BTreeMap<(&str, &str), (Date, Date, usize)> = BTreeMap::new();
     for day in days {
         let entry = per_model
-            .entry(day.model.as_str())
+            .entry((day.model.as_str(), day.run.as_str()))
             .or_insert((day.date, day.date, 0));
         entry.0 = entry.0.min(day.date);
         entry.1 = entry.1.max(day.date);
@@ -81,7 +82,8 @@ fn model_spans(days: &[ModelDate]) -> String {
     }
     per_model
         .into_iter()
-        .map(|(model, (first, last, n))| {
+        .map(|((model, run), (first, last, n))| {
+            let model = run::chain_label(model, run);
             let plural = if n == 1 { "day" } else { "days" };
             if first == last {
                 format!("{model} {first} ({n} {plural})")

@@ -90,7 +90,7 @@ pub fn openai_agent(
         requests_per_minute: model.requests_per_minute.unwrap_or(0),
         redactor: redactor.clone(),
     });
-    openai::OpenAiAgent::new(client, model.basemodel.clone())
+    openai::OpenAiAgent::new(client, model.basemodel.clone(), model.temperature)
 }
 
 /// Builds the agent of every configured model, each on the provider that runs it in this

@@ -19,6 +19,8 @@ pub struct TradingContext {
     pub job_id: String,
     /// The model's signature.
     pub model: String,
+    /// The model's run (an independent portfolio chain; `main` by default).
+    pub run: String,
     /// The basemodel (provider model id).
     pub basemodel: String,
     /// The simulated day.

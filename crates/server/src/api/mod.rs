@@ -4,12 +4,15 @@
 mod access_log;
 mod cache;
 mod catalog;
+mod csv;
 pub mod error;
+mod exports;
 pub mod guard;
 pub mod listen;
 pub mod openapi;
 mod reasoning;
 mod results;
+mod runs;
 mod simulate;
 mod ui;
 
@@ -26,6 +29,7 @@ use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 use tower_http::trace::TraceLayer;
 
 pub use error::{AppError, AppJson, AppQuery};
+pub use results::baseline_over;
 
 use crate::app::AppState;
 
@@ -55,6 +59,9 @@ fn routes() -> Vec<(Method, &'static str, MethodRouter<Arc<AppState>>)> {
             post(simulate::cancel),
         ),
         (Method::GET, "/results", get(results::results)),
+        (Method::GET, "/results/compare", get(runs::compare)),
+        (Method::GET, "/results/trades", get(exports::trades)),
+        (Method::GET, "/runs", get(runs::runs)),
         (Method::GET, "/reasoning", get(reasoning::reasoning)),
         (Method::GET, "/models", get(catalog::models)),
         (Method::GET, "/market/coverage", get(catalog::coverage)),
@@ -145,6 +152,20 @@ async fn require_token(
 }
 
 /// Whether the request carries `Authorization: Bearer <token>`.
+/// A `run` query filter: absent or empty means every run; a name that no run could have is
+/// refused (rather than answered "not found").
+fn run_filter(run: Option<String>) -> Result<Option<String>, AppError> {
+    match run.filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(run) => match ai_trader_core::run::check_run_name(&run) {
+            Ok(()) => Ok(Some(run)),
+            Err(problem) => Err(AppError::BadRequest(format!(
+                "Invalid run name '{run}' (parameter run): {problem}"
+            ))),
+        },
+    }
+}
+
 fn bearer_matches(headers: &axum::http::HeaderMap, token: &str) -> bool {
     headers
         .get(header::AUTHORIZATION)

@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use ai_trader_core::api::{
-    CancelResponse, CoverageResponse, ErrorResponse, HealthResponse, JobStatusResponse, JobsQuery,
-    JobsResponse, ModelsResponse, PlanContextQuery, ReasoningQuery, ReasoningResponse,
-    ResultsQuery, ResultsResponse, StatusQuery, TriggerRequest, TriggerResponse,
+    CancelResponse, CompareQuery, CompareResponse, CoverageResponse, ErrorResponse, HealthResponse,
+    JobStatusResponse, JobsQuery, JobsResponse, ModelsResponse, PlanContextQuery, ReasoningQuery,
+    ReasoningResponse, ResultsQuery, ResultsResponse, RunsQuery, RunsResponse, StatusQuery,
+    TradesResponse, TriggerRequest, TriggerResponse,
 };
 use ai_trader_core::{Plan, PlanContext};
 use axum::Json;
@@ -173,6 +174,24 @@ fn operation(method: &Method, path: &str, g: &mut SchemaGenerator) -> Option<Ope
         )
         .query(parameters::<ResultsQuery>(g))
         .errors(&[BAD, SHAPE, MISSING]),
+        ("GET", "/results/compare") => Operation::new(
+            "Models compared over their runs on the same dates: each statistic's mean and 95% interval, and the baseline (CSV with format=csv or Accept: text/csv)",
+            schema::<CompareResponse>(g),
+        )
+        .query(parameters::<CompareQuery>(g))
+        .errors(&[BAD, SHAPE, MISSING]),
+        ("GET", "/results/trades") => Operation::new(
+            "Every trade of the filtered model-days (CSV with format=csv or Accept: text/csv)",
+            schema::<TradesResponse>(g),
+        )
+        .query(parameters::<ResultsQuery>(g))
+        .errors(&[BAD, SHAPE]),
+        ("GET", "/runs") => Operation::new(
+            "Every model's runs (independent portfolio chains) with their days, value and return (CSV with format=csv)",
+            schema::<RunsResponse>(g),
+        )
+        .query(parameters::<RunsQuery>(g))
+        .errors(&[BAD, SHAPE]),
         ("GET", "/reasoning") => Operation::new(
             "Trading sessions with summaries, trades and conversations",
             schema::<ReasoningResponse>(g),

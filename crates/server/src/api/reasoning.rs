@@ -28,6 +28,7 @@ pub(super) async fn reasoning(
     let filter = DayFilter {
         job_id: query.job_id.filter(|j| !j.is_empty()),
         model: query.model.filter(|m| !m.is_empty()),
+        run: super::run_filter(query.run)?,
         start: date,
         end: date,
         current_only: false,
@@ -46,7 +47,9 @@ pub(super) async fn reasoning(
             // Rows are light; trades and conversations are read for this page only.
             let mut rows = store.trading_days(&filter)?;
             let total = rows.len() as u32;
-            rows.sort_by(|a, b| (a.date, &a.model, a.id).cmp(&(b.date, &b.model, b.id)));
+            rows.sort_by(|a, b| {
+                (a.date, &a.model, &a.run, a.id).cmp(&(b.date, &b.model, &b.run, b.id))
+            });
             let sessions = rows
                 .into_iter()
                 .skip(offset as usize)
@@ -81,7 +84,7 @@ fn session(
     let start = Position {
         cash: row.values.starting_cash,
         holdings: store
-            .previous_day(&row.model, row.date)?
+            .previous_day(&row.model, &row.run, row.date)?
             .map(|p| p.holdings)
             .unwrap_or_default(),
     };
@@ -120,6 +123,7 @@ fn session(
         job_id: row.job_id,
         date: row.date,
         model: row.model,
+        run: row.run,
         session_summary: row.reasoning_summary,
         started_at: row.started_at,
         completed_at: row.completed_at,

@@ -22,7 +22,7 @@ use super::cache::respond;
 use super::{AppError, AppQuery};
 use crate::app::AppState;
 use crate::cache::Tagged;
-use crate::store::{DayFilter, DayRow, Store, StoreError};
+use crate::store::{DayRow, Store, StoreError};
 
 fn strict_date(text: &str) -> Result<Date, AppError> {
     Date::parse(text)
@@ -30,12 +30,12 @@ fn strict_date(text: &str) -> Result<Date, AppError> {
 }
 
 /// The reference's date resolution: none → the lookback window; one → a single date.
-fn resolve_dates(
-    query: &ResultsQuery,
+pub(super) fn resolve_dates(
+    (start, end): (Option<&str>, Option<&str>),
     lookback: u32,
     today: Date,
 ) -> Result<(Date, Date), AppError> {
-    let (start, end) = match (query.start_date.as_deref(), query.end_date.as_deref()) {
+    let (start, end) = match (start, end) {
         (None, None) => return Ok((today.add_days(-i64::from(lookback)), today)),
         (Some(s), None) => (strict_date(s)?, strict_date(s)?),
         (None, Some(e)) => (strict_date(e)?, strict_date(e)?),
@@ -77,19 +77,14 @@ pub(super) async fn results(
             "Parameter 'date' has been removed. Use 'start_date' and/or 'end_date' instead.".into(),
         ));
     }
-    let (start, end) = resolve_dates(
-        &query,
-        state.settings.results_lookback_days,
-        state.clock.today(),
-    )?;
-    let filter = DayFilter {
-        job_id: query.job_id.clone().filter(|j| !j.is_empty()),
-        model: query.model.clone().filter(|m| !m.is_empty()),
-        start: Some(start),
-        end: Some(end),
-        // A job's own days are shown even when a later run superseded them.
-        current_only: query.job_id.as_deref().is_none_or(str::is_empty),
-    };
+    let (filter, (start, end)) = super::exports::day_filter(&state, &query)?;
+    if super::csv::wanted(query.format.as_deref(), &headers)? {
+        let rows = state.db.trading_days(filter).await?;
+        return Ok(super::csv::respond(
+            super::exports::days_csv(&rows),
+            "results.csv",
+        ));
+    }
     // Answers are kept until the data changes: the version is read before the answer is
     // computed, so an answer can only be older than its version says, never newer.
     let key = format!("{filter:?} {:?}", query.reasoning);
@@ -115,7 +110,8 @@ pub(super) async fn results(
                 Ok((days, None))
             } else {
                 let ranges = range_results(store, &rows, initial_cash)?;
-                Ok((ranges, range_baseline(&market, &rows, initial_cash)))
+                let dates: Vec<Date> = rows.iter().map(|r| r.date).collect();
+                Ok((ranges, baseline_over(&market, dates, initial_cash)))
             }
         })
         .await?;
@@ -141,7 +137,7 @@ fn day_result(
     level: ReasoningLevel,
 ) -> Result<DayResult, StoreError> {
     let starting_holdings = store
-        .previous_day(&row.model, row.date)?
+        .previous_day(&row.model, &row.run, row.date)?
         .map(|p| p.holdings)
         .unwrap_or_default();
     let holdings = store.day_holdings(row.id)?;
@@ -164,6 +160,7 @@ fn day_result(
     Ok(DayResult {
         date: row.date,
         model: row.model.clone(),
+        run: row.run.clone(),
         job_id: row.job_id.clone(),
         starting_position: snapshot(
             &starting_holdings,
@@ -197,14 +194,17 @@ fn range_results(
     rows: &[DayRow],
     initial_cash: f64,
 ) -> Result<Vec<ResultItem>, StoreError> {
-    let mut by_model: BTreeMap<&str, Vec<&DayRow>> = BTreeMap::new();
+    let mut by_chain: BTreeMap<(&str, &str), Vec<&DayRow>> = BTreeMap::new();
     for row in rows {
-        by_model.entry(row.model.as_str()).or_default().push(row);
+        by_chain
+            .entry((row.model.as_str(), row.run.as_str()))
+            .or_default()
+            .push(row);
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let actions = store.days_actions(&ids)?;
     let mut out = Vec::new();
-    for (model, days) in by_model {
+    for ((model, run), days) in by_chain {
         let values: Vec<DailyValue> = days
             .iter()
             .map(|d| DailyValue {
@@ -230,6 +230,7 @@ fn range_results(
         });
         out.push(ResultItem::Range(Box::new(ModelRangeResult {
             model: model.to_owned(),
+            run: run.to_owned(),
             start_date: values[0].date,
             end_date: values[values.len() - 1].date,
             daily_portfolio_values: values,
@@ -239,14 +240,14 @@ fn range_results(
     Ok(out)
 }
 
-/// Buy-and-hold of the benchmark over every day of the range's results, from the initial
-/// cash: one baseline for all models. `None` without the benchmark's prices on those days.
-fn range_baseline(
+/// Buy-and-hold of the benchmark over `dates` (every day of the results, in any order), from
+/// the initial cash: one baseline for all models. `None` without the benchmark's prices on
+/// those days.
+pub fn baseline_over(
     market: &crate::market::MarketData,
-    rows: &[DayRow],
+    mut dates: Vec<Date>,
     initial_cash: f64,
 ) -> Option<BaselineResult> {
-    let mut dates: Vec<Date> = rows.iter().map(|r| r.date).collect();
     dates.sort_unstable();
     dates.dedup();
     let days: Vec<(Date, f64, f64)> = dates

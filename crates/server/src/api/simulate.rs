@@ -126,6 +126,8 @@ pub(super) async fn status(
         progress: job.progress,
         date_range: job.date_range,
         models: job.models,
+        runs: job.runs,
+        note: job.note,
         created_at: job.created_at,
         started_at: job.started_at,
         completed_at: job.completed_at,

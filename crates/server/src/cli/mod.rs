@@ -123,6 +123,16 @@ enum Command {
         /// Re-run completed model-days.
         #[arg(long)]
         replace_existing: bool,
+        /// The run to create or continue (default: main); an independent portfolio chain.
+        #[arg(long)]
+        run: Option<String>,
+        /// Independent runs of each model (RUN-1 … RUN-N); the results table then shows each
+        /// statistic's mean with its 95% interval.
+        #[arg(long)]
+        repeats: Option<u32>,
+        /// A note kept with the runs.
+        #[arg(long)]
+        note: Option<String>,
     },
 }
 
@@ -208,13 +218,19 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             end,
             models,
             replace_existing,
+            run,
+            repeats,
+            note,
         } => {
             let request = PlanRequest {
                 start_date: start,
                 end_date: end,
                 models: (!models.is_empty()).then_some(models),
                 replace_existing,
-                unknown_fields: Default::default(),
+                run,
+                repeats,
+                note,
+                ..Default::default()
             };
             run::run(&common, request).await
         }

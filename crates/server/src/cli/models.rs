@@ -53,7 +53,7 @@ pub(super) fn import_run(
     };
     let first = crate::history::first_date(&text);
     let previous = match first {
-        Some(date) => store.previous_day(model, date)?,
+        Some(date) => store.previous_day(model, ai_trader_core::run::MAIN_RUN, date)?,
         None => None,
     };
     let replay = crate::history::replay(

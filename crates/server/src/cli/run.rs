@@ -5,13 +5,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ai_trader_core::metrics::period_return_pct;
+use ai_trader_core::api::BaselineResult;
+use ai_trader_core::comparison::{ModelComparison, compare};
+use ai_trader_core::metrics::round2;
+use ai_trader_core::stats::{Estimate, INTERVAL_METHOD};
 use ai_trader_core::{JobStatus, PlanError, PlanRequest};
 use anyhow::Context as _;
 
 use super::{Common, load};
+use crate::api::baseline_over;
 use crate::app::AppState;
-use crate::store::{DayFilter, Db};
+use crate::store::{DayFilter, DayRow, ValueRow, run_series};
 
 pub(super) async fn run(common: &Common, request: PlanRequest) -> anyhow::Result<()> {
     let (settings, config) = load(common)?;
@@ -58,32 +62,88 @@ pub(super) async fn run(common: &Common, request: PlanRequest) -> anyhow::Result
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     handle.await.ok();
-    print_results(&state.db, &job_id, status).await
+    print_results(&state, &job_id, status).await
 }
 
-async fn print_results(db: &Db, job_id: &str, status: JobStatus) -> anyhow::Result<()> {
-    let days = db
+async fn print_results(state: &AppState, job_id: &str, status: JobStatus) -> anyhow::Result<()> {
+    let days = state
+        .db
         .trading_days(DayFilter {
             job_id: Some(job_id.to_owned()),
             ..DayFilter::default()
         })
         .await?;
     println!("job {job_id}: {status}");
-    println!(
-        "{:<24} {:>5} {:>14} {:>14} {:>9} {:>7}",
-        "model", "days", "start value", "end value", "return", "trades"
-    );
-    for rows in days.chunk_by(|a, b| a.model == b.model) {
-        let (first, last) = (&rows[0], &rows[rows.len() - 1]);
-        let start = first.values.starting_portfolio_value;
-        let end = last.values.ending_portfolio_value;
-        let trades: u32 = rows.iter().map(|d| d.total_actions).sum();
-        let ret = period_return_pct(start, end);
-        println!(
-            "{:<24} {:>5} {start:>14.2} {end:>14.2} {ret:>8.2}% {trades:>7}",
-            first.model,
-            rows.len()
-        );
+    let series = run_series(days.iter().map(ValueRow::from));
+    let dates = days.iter().map(|d| d.date).collect();
+    let initial_cash = state.config.agent_config.initial_cash;
+    let baseline = baseline_over(&state.market(), dates, initial_cash);
+    let baseline_return = baseline.as_ref().and_then(BaselineResult::return_pct);
+    let compared = compare(&series, baseline_return);
+    print_runs(&compared, &days);
+    if compared.iter().any(|m| m.runs.len() > 1) {
+        println!();
+        print_comparison(&compared, baseline_return);
     }
     Ok(())
+}
+
+/// One line per run: days, values, return and trades.
+fn print_runs(compared: &[ModelComparison], days: &[DayRow]) {
+    println!(
+        "{:<24} {:<12} {:>5} {:>14} {:>9} {:>7}",
+        "model", "run", "days", "end value", "return", "trades"
+    );
+    for model in compared {
+        for run in &model.runs {
+            let trades: u32 = days
+                .iter()
+                .filter(|d| d.model == model.model && d.run == run.run)
+                .map(|d| d.total_actions)
+                .sum();
+            println!(
+                "{:<24} {:<12} {:>5} {:>14.2} {:>8.2}% {trades:>7}",
+                model.model,
+                run.run,
+                run.trading_days,
+                run.ending_portfolio_value,
+                round2(run.period_return_pct)
+            );
+        }
+    }
+}
+
+/// Per model: each statistic's mean ± half its 95% interval over the runs, and how many runs
+/// beat the baseline.
+fn print_comparison(compared: &[ModelComparison], baseline_return: Option<f64>) {
+    println!("{INTERVAL_METHOD}");
+    if let Some(b) = baseline_return {
+        println!("baseline (buy and hold QQQ): {b:.2}%");
+    }
+    println!(
+        "{:<24} {:>4} {:>18} {:>16} {:>18} {:>10}",
+        "model", "runs", "return %", "sharpe", "max drawdown %", "beat QQQ"
+    );
+    for m in compared {
+        let beat = m
+            .runs_beating_baseline
+            .map_or_else(|| "-".to_owned(), |n| format!("{n}/{}", m.runs.len()));
+        println!(
+            "{:<24} {:>4} {:>18} {:>16} {:>18} {beat:>10}",
+            m.model,
+            m.runs.len(),
+            with_interval(&m.period_return_pct),
+            with_interval(&m.sharpe_ratio),
+            with_interval(&m.max_drawdown_pct),
+        );
+    }
+}
+
+/// `4.12 ± 1.30`, or the mean alone without an interval.
+fn with_interval(e: &Estimate) -> String {
+    match (e.mean, e.half_width()) {
+        (Some(mean), Some(half)) => format!("{mean:.2} ± {half:.2}"),
+        (Some(mean), None) => format!("{mean:.2}"),
+        _ => "-".to_owned(),
+    }
 }

@@ -41,6 +41,10 @@ pub struct ModelConfig {
     /// and tests of long-running jobs).
     #[serde(default)]
     pub latency_ms: Option<u64>,
+    /// Sampling temperature sent to an OpenAI-compatible provider (0 to 2); the provider's
+    /// default when absent. Repeated runs of a model vary with it.
+    #[serde(default)]
+    pub temperature: Option<f64>,
 }
 
 impl ModelConfig {
@@ -181,6 +185,7 @@ impl FileConfig {
             symbol: symbol.map(str::to_owned),
             latency_ms: None,
             requests_per_minute: None,
+            temperature: None,
         };
         Self {
             agent_type: None,
@@ -250,6 +255,14 @@ impl FileConfig {
                 return Err((
                     at("signature"),
                     format!("duplicate model signature: {}", model.signature),
+                ));
+            }
+            if let Some(t) = model.temperature
+                && !(t.is_finite() && (0.0..=2.0).contains(&t))
+            {
+                return Err((
+                    at("temperature"),
+                    format!("must be between 0 and 2, got {t}"),
                 ));
             }
             if let Some(url) = &model.openai_base_url

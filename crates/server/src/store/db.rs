@@ -11,7 +11,7 @@ use ai_trader_core::{Date, JobStatus, Plan, PlanError};
 
 use super::{
     CancelOutcome, ClaimRequest, Claims, CompletedDay, DayFilter, DayRow, JobRecord, Lease, NewJob,
-    PlanningState, PreviousDay, Store, StoreError,
+    PlanningState, PreviousDay, RunRecord, Store, StoreError,
 };
 use crate::market::{Bar, MarketData, PriceSink};
 
@@ -214,11 +214,16 @@ impl Db {
     /// See [`super::DayStore::previous_day`].
     pub async fn previous_day(
         &self,
-        model: &str,
+        (model, run): (&str, &str),
         date: Date,
     ) -> Result<Option<PreviousDay>, StoreError> {
-        let model = model.to_owned();
-        self.call(move |s| s.previous_day(&model, date)).await
+        let (model, run) = (model.to_owned(), run.to_owned());
+        self.call(move |s| s.previous_day(&model, &run, date)).await
+    }
+
+    /// See [`super::DayStore::runs`].
+    pub async fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
+        self.call(|s| s.runs()).await
     }
 
     /// See [`super::DayStore::trading_days`].

@@ -26,7 +26,7 @@ use ai_trader_core::{Date, JobStatus, Plan, PlanError};
 pub use db::Db;
 pub use records::{
     ActionRow, CancelOutcome, CompletedDay, DayActivity, DayFilter, DayRow, DayValues, JobRecord,
-    NewJob, PreviousDay,
+    NewJob, PreviousDay, RunRecord, ValueRow, run_series,
 };
 
 use crate::market::{Bar, MarketData, PriceSource};
@@ -121,6 +121,8 @@ pub struct Lease {
     pub date: Date,
     /// The model.
     pub model: String,
+    /// The model's run.
+    pub run: String,
     /// The worker holding it.
     pub worker_id: String,
     /// The attempt (1 for the first start of the day).
@@ -129,7 +131,8 @@ pub struct Lease {
 
 impl std::fmt::Display for Lease {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {} of job {}", self.model, self.date, self.job_id)
+        let chain = ai_trader_core::run::chain_label(&self.model, &self.run);
+        write!(f, "{chain} {} of job {}", self.date, self.job_id)
     }
 }
 
@@ -271,10 +274,22 @@ pub trait DayStore {
     /// adds a day).
     fn days_version(&self) -> Result<i64, StoreError>;
 
-    /// The model's latest current trading day before `date`, across jobs.
-    fn previous_day(&self, model: &str, date: Date) -> Result<Option<PreviousDay>, StoreError>;
+    /// The latest current trading day of a model's run before `date`, across jobs.
+    fn previous_day(
+        &self,
+        model: &str,
+        run: &str,
+        date: Date,
+    ) -> Result<Option<PreviousDay>, StoreError>;
 
-    /// Trading days matching a filter, ordered by model then date.
+    /// The values of the current days matching a filter (its job and `current_only` are not
+    /// used: these are always current days), ordered by model, run, then date.
+    fn day_values(&self, filter: &DayFilter) -> Result<Vec<ValueRow>, StoreError>;
+
+    /// Every model's runs, with their notes and the jobs that hold them.
+    fn runs(&self) -> Result<Vec<RunRecord>, StoreError>;
+
+    /// Trading days matching a filter, ordered by model, run, then date.
     fn trading_days(&self, filter: &DayFilter) -> Result<Vec<DayRow>, StoreError>;
 
     /// A trading day's ending holdings, by symbol.

@@ -3,9 +3,11 @@
 use std::collections::BTreeMap;
 
 use ai_trader_core::api::{ConversationMessage, JobSummary, TokenUsage};
+use ai_trader_core::comparison::RunSeries;
 use ai_trader_core::ledger::{
     CarriedPrice, DayOpening, Fill, Position, Quote, ValuationError, close_day,
 };
+use ai_trader_core::metrics::DailyValue;
 use ai_trader_core::{Date, JobStatus, Progress};
 
 /// A job about to be created.
@@ -30,6 +32,10 @@ pub struct JobRecord {
     pub date_range: Vec<Date>,
     /// Its models.
     pub models: Vec<String>,
+    /// The runs of its models.
+    pub runs: Vec<String>,
+    /// The note it gave its runs.
+    pub note: Option<String>,
     /// Created with `replace_existing`.
     pub replace_existing: bool,
     /// Creation time.
@@ -63,6 +69,7 @@ impl JobRecord {
             job_id: self.job_id,
             status: self.status,
             models: self.models,
+            runs: self.runs,
             progress: self.progress,
             created_at: self.created_at,
             started_at: self.started_at,
@@ -159,6 +166,8 @@ pub struct CompletedDay {
     pub job_id: String,
     /// The model.
     pub model: String,
+    /// The model's run.
+    pub run: String,
     /// The date.
     pub date: Date,
     /// Its cash and value at the start and the end.
@@ -174,10 +183,10 @@ pub struct CompletedDay {
 }
 
 impl CompletedDay {
-    /// Closes the day of `model` in `job_id` on `date`: values the ending `position` at the
-    /// close (core ledger) against the day's `opening`.
+    /// Closes the day of `model`'s `run` in `job_id` on `date`: values the ending `position`
+    /// at the close (core ledger) against the day's `opening`.
     pub fn close(
-        (job_id, model, date): (&str, &str, Date),
+        (job_id, (model, run), date): (&str, (&str, &str), Date),
         opening: &DayOpening,
         position: Position,
         activity: DayActivity,
@@ -187,6 +196,7 @@ impl CompletedDay {
         Ok(Self {
             job_id: job_id.to_owned(),
             model: model.to_owned(),
+            run: run.to_owned(),
             date,
             values: DayValues {
                 starting_cash: opening.position.cash,
@@ -211,6 +221,8 @@ pub struct DayFilter {
     pub job_id: Option<String>,
     /// Only this model.
     pub model: Option<String>,
+    /// Only this run.
+    pub run: Option<String>,
     /// From this date.
     pub start: Option<Date>,
     /// To this date.
@@ -228,6 +240,8 @@ pub struct DayRow {
     pub job_id: String,
     /// The model.
     pub model: String,
+    /// The model's run.
+    pub run: String,
     /// The date.
     pub date: Date,
     /// Its cash and value at the start and the end.
@@ -261,4 +275,68 @@ pub struct ActionRow {
     pub fill: Fill,
     /// Time.
     pub created_at: String,
+}
+
+/// A registered run of a model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRecord {
+    /// The model.
+    pub model: String,
+    /// The run's name.
+    pub run: String,
+    /// Its note, if any.
+    pub note: Option<String>,
+    /// When a job first held it.
+    pub created_at: String,
+    /// The jobs that hold it, oldest first.
+    pub job_ids: Vec<String>,
+}
+
+/// A current day's values, as series over many runs are built from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueRow {
+    /// The model.
+    pub model: String,
+    /// The run.
+    pub run: String,
+    /// The date.
+    pub date: Date,
+    /// Its starting value.
+    pub starting_value: f64,
+    /// Its ending value.
+    pub ending_value: f64,
+}
+
+impl From<&DayRow> for ValueRow {
+    fn from(day: &DayRow) -> Self {
+        Self {
+            model: day.model.clone(),
+            run: day.run.clone(),
+            date: day.date,
+            starting_value: day.values.starting_portfolio_value,
+            ending_value: day.values.ending_portfolio_value,
+        }
+    }
+}
+
+/// Every (model, run) of `rows` (ordered by model, run, then date) as a series of ending
+/// values from the first day's starting value.
+pub fn run_series(rows: impl IntoIterator<Item = ValueRow>) -> Vec<RunSeries> {
+    let mut out: Vec<RunSeries> = Vec::new();
+    for row in rows {
+        let value = DailyValue {
+            date: row.date,
+            portfolio_value: row.ending_value,
+        };
+        match out.last_mut() {
+            Some(s) if s.model == row.model && s.run == row.run => s.daily_values.push(value),
+            _ => out.push(RunSeries {
+                model: row.model,
+                run: row.run,
+                starting_value: row.starting_value,
+                daily_values: vec![value],
+            }),
+        }
+    }
+    out
 }

@@ -74,7 +74,7 @@ fn create(
         end_date: end.into(),
         models: None,
         replace_existing: replace,
-        unknown_fields: Default::default(),
+        ..Default::default()
     };
     let job = NewJob {
         job_id: id.into(),
@@ -90,6 +90,7 @@ fn completed(job: &str, date: &str, value: f64) -> CompletedDay {
     CompletedDay {
         job_id: job.into(),
         model: "m".into(),
+        run: "main".into(),
         date: d(date),
         values: DayValues {
             starting_cash: 10_000.0,
@@ -160,6 +161,7 @@ fn lease(job: &str, date: &str, worker: &str, attempt: u32) -> Lease {
         job_id: job.into(),
         date: d(date),
         model: "m".into(),
+        run: "main".into(),
         worker_id: worker.into(),
         attempt,
     }
@@ -269,7 +271,7 @@ fn replacing_supersedes_later_days_of_other_jobs() {
         );
         assert_eq!(
             store
-                .previous_day("m", d("2025-10-09"))
+                .previous_day("m", "main", d("2025-10-09"))
                 .unwrap()
                 .unwrap()
                 .date,

@@ -442,7 +442,7 @@ impl Worker {
         let db = &inner.db;
         let mut renewal = self.keep_lease(lease.clone());
         let traded = tokio::select! {
-            traded = inner.trade_day(&lease.job_id, &lease.model, lease.date) => traded,
+            traded = inner.trade_day(&lease) => traded,
             _ = &mut renewal => {
                 tracing::warn!(%lease, "lease lost while the day ran; its work is dropped");
                 return None;
@@ -457,8 +457,8 @@ impl Worker {
                 .await
                 .flatten(),
             Err(e) => {
-                let (job_id, model, date) = (&lease.job_id, &lease.model, lease.date);
-                tracing::warn!(job_id, model, %date, error = %e, "model-day failed");
+                let (job_id, model, run) = (&lease.job_id, &lease.model, &lease.run);
+                tracing::warn!(job_id, model, run, date = %lease.date, error = %e, "model-day failed");
                 let failure = inner.redactor.redact(&format!("Execution failed: {e}"));
                 self.until_written("a model-day", || {
                     db.fail_detail(lease.clone(), failure.clone())

@@ -1,14 +1,13 @@
-//! One model on one date: start from the model's previous current day (any job), let the agent
+//! One model's run on one date: start from the run's previous current day (any job), let the agent
 //! trade through the tools, close the day at the close with the core ledger.
 
 use std::time::Instant;
 
-use ai_trader_core::Date;
 use ai_trader_core::ledger::{DayBook, ValuationError};
 
 use super::Inner;
 use crate::agent::{AgentError, Session, TradingContext};
-use crate::store::{CompletedDay, DayActivity, PreviousDay, StoreError};
+use crate::store::{CompletedDay, DayActivity, Lease, PreviousDay, StoreError};
 
 /// Why a model-day failed (nothing of it is written).
 #[derive(Debug, thiserror::Error)]
@@ -28,24 +27,22 @@ pub enum ModelDayError {
 }
 
 impl Inner {
-    /// Trades `model`'s day on `date` for `job_id` and closes it, ready to commit.
-    pub(super) async fn trade_day(
-        &self,
-        job_id: &str,
-        model: &str,
-        date: Date,
-    ) -> Result<CompletedDay, ModelDayError> {
+    /// Trades the leased model-day (a model's run on a date, for a job) and closes it, ready
+    /// to commit.
+    pub(super) async fn trade_day(&self, lease: &Lease) -> Result<CompletedDay, ModelDayError> {
+        let (job_id, model, run, date) = (&lease.job_id, &lease.model, &lease.run, lease.date);
         let agent = self
             .agents
             .get(model)
             .ok_or_else(|| ModelDayError::UnknownModel(model.to_owned()))?;
         let started_at = self.clock.timestamp();
         let clock_start = Instant::now();
-        let previous = self.db.previous_day(model, date).await?;
+        let previous = self.db.previous_day((model, run), date).await?;
         let opening = PreviousDay::opening(previous, self.agent_config.initial_cash);
         let context = TradingContext {
             job_id: job_id.to_owned(),
             model: model.to_owned(),
+            run: run.to_owned(),
             basemodel: self.basemodels.get(model).cloned().unwrap_or_default(),
             date,
             max_steps: self.agent_config.max_steps,
@@ -68,7 +65,7 @@ impl Inner {
             duration_seconds: clock_start.elapsed().as_secs_f64(),
         };
         Ok(CompletedDay::close(
-            (job_id, model, date),
+            (job_id, (model, run), date),
             &opening,
             position,
             activity,

@@ -88,13 +88,26 @@ test("planModelDays expands the grid in detail order", () => {
   const input = JSON.parse(readFileSync(join(fixtures, "seed_two_models.input.json"), "utf8"));
   const rows = wasm.planModelDays(wasm.planJob(input.request, input.context));
   assert.equal(rows.length, 6);
-  assert.deepEqual(rows[0], { date: "2025-10-01", model: "claude-sonnet-4.5", skip_reason: null, message: null });
+  assert.deepEqual(rows[0], { date: "2025-10-01", model: "claude-sonnet-4.5", run: "main", skip_reason: null, message: null });
   assert.deepEqual(rows[1], {
     date: "2025-10-01",
     model: "gpt-5",
+    run: "main",
     skip_reason: "already_completed",
     message: "Already completed",
   });
+});
+
+test("repeats plan one row per model and run, as natively", () => {
+  const input = JSON.parse(readFileSync(join(fixtures, "runs_repeats.input.json"), "utf8"));
+  const plan = wasm.planJob(input.request, input.context);
+  assert.deepEqual(plan.runs, ["oct-1", "oct-2", "oct-3"]);
+  assert.deepEqual(
+    plan.grid.map((row) => `${row.model}/${row.run}`),
+    ["gpt-5/oct-1", "gpt-5/oct-2", "gpt-5/oct-3", "claude-sonnet-4.5/oct-1", "claude-sonnet-4.5/oct-2", "claude-sonnet-4.5/oct-3"],
+  );
+  const expected = readFileSync(join(fixtures, "runs_repeats.expected.json"), "utf8");
+  assert.equal(JSON.stringify(plan), expected);
 });
 
 test("the generated TypeScript declares the typed API", () => {

@@ -125,7 +125,7 @@ impl Form {
             end_date: self.end.get().map(|d| d.to_string()).unwrap_or_default(),
             models: Some(self.selected.get()),
             replace_existing: self.replace.get(),
-            unknown_fields: Default::default(),
+            ..Default::default()
         })
     }
 

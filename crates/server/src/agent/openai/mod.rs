@@ -24,12 +24,17 @@ const NUDGE: &str =
 pub struct OpenAiAgent {
     client: ChatClient,
     basemodel: String,
+    temperature: Option<f64>,
 }
 
 impl OpenAiAgent {
-    /// An agent for `basemodel` behind `client`.
-    pub fn new(client: ChatClient, basemodel: String) -> Self {
-        Self { client, basemodel }
+    /// An agent for `basemodel` behind `client`, sampling at `temperature` when given.
+    pub fn new(client: ChatClient, basemodel: String, temperature: Option<f64>) -> Self {
+        Self {
+            client,
+            basemodel,
+            temperature,
+        }
     }
 
     /// One small request that tells whether the endpoint, key and tool calling work.
@@ -76,7 +81,10 @@ impl OpenAiAgent {
         let mut generated = 0u32;
         for _ in 0..session.context.max_steps {
             let messages = wire::chat_messages(session.conversation.messages());
-            let body = json!({"model": self.basemodel, "messages": messages, "tools": tools, "tool_choice": "auto"});
+            let mut body = json!({"model": self.basemodel, "messages": messages, "tools": tools, "tool_choice": "auto"});
+            if let Some(temperature) = self.temperature {
+                body["temperature"] = json!(temperature);
+            }
             let reply = self
                 .client
                 .complete(&body, &mut || {

@@ -155,6 +155,31 @@ CREATE TABLE data_versions (
 );
 INSERT INTO data_versions (name, version) VALUES ('prices', 0);
 ",
+    // 2: runs (SQLite's migration 9): a day is unique per (job, model, run, date).
+    r#"
+ALTER TABLE jobs ADD COLUMN runs TEXT NOT NULL DEFAULT '["main"]';
+ALTER TABLE jobs ADD COLUMN note TEXT;
+ALTER TABLE job_details ADD COLUMN run TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE job_details DROP CONSTRAINT job_details_job_id_date_model_key;
+ALTER TABLE job_details ADD CONSTRAINT job_details_chain_date_key UNIQUE (job_id, date, model, run);
+DROP INDEX idx_job_details_model;
+CREATE INDEX idx_job_details_model ON job_details(job_id, model, run, date);
+ALTER TABLE trading_days ADD COLUMN run TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE trading_days DROP CONSTRAINT trading_days_job_id_model_date_key;
+ALTER TABLE trading_days ADD CONSTRAINT trading_days_chain_date_key UNIQUE (job_id, model, run, date);
+DROP INDEX idx_trading_days_current;
+CREATE INDEX idx_trading_days_current ON trading_days(model, run, date) WHERE superseded_by IS NULL;
+CREATE TABLE runs (
+    model TEXT NOT NULL,
+    run TEXT NOT NULL,
+    note TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (model, run)
+);
+INSERT INTO runs (model, run, created_at)
+SELECT d.model, 'main', MIN(j.created_at) FROM job_details d JOIN jobs j ON j.job_id = d.job_id
+GROUP BY d.model;
+"#,
 ];
 
 /// The advisory lock key migrations hold.

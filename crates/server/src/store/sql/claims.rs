@@ -20,6 +20,7 @@ pub(super) const PROCESS_STOPPED: &str = "the process running this model-day sto
 struct Day {
     date: Date,
     model: String,
+    run: String,
     status: DetailStatus,
     attempts: u32,
     lease_expired: bool,
@@ -31,11 +32,16 @@ impl Day {
         Ok(Self {
             date: date(&r.get::<String>(0)?)?,
             model: r.get(1)?,
+            run: r.get(6)?,
             status: detail_status(&r.get::<String>(2)?)?,
             attempts: r.get(3)?,
             lease_expired: r.get(4)?,
             last_error: r.get(5)?,
         })
+    }
+
+    fn chain(&self) -> (&str, &str) {
+        (&self.model, &self.run)
     }
 
     fn claimable_status(&self) -> DetailStatus {
@@ -87,12 +93,12 @@ pub(super) fn claim_ready(
             .min(request.max_parallel.saturating_sub(held) as usize);
         let mut candidates = ready(
             days.iter()
-                .map(|d| (d.model.as_str(), d.date, d.claimable_status())),
+                .map(|d| (d.chain(), d.date, d.claimable_status())),
         );
-        candidates.sort_by_key(|(model, date)| (*date, *model));
+        candidates.sort_by_key(|(chain, date)| (*date, *chain));
         let mut abandoned = 0;
-        for (model, day) in candidates.into_iter().take(room) {
-            let Some(found) = days.iter().find(|d| d.date == day && d.model == model) else {
+        for (chain, day) in candidates.into_iter().take(room) {
+            let Some(found) = days.iter().find(|d| d.date == day && d.chain() == chain) else {
                 continue;
             };
             if found.attempts >= request.max_attempts {
@@ -102,7 +108,7 @@ pub(super) fn claim_ready(
             }
             claimed.push(claim(c, job_id, found, request, now)?);
         }
-        // An abandoned day ended: the model's next day may be ready now.
+        // An abandoned day ended: the chain's next day may be ready now.
         if abandoned == 0 || claimed.len() >= request.limit as usize {
             return Ok(Claims {
                 claimed,
@@ -114,18 +120,19 @@ pub(super) fn claim_ready(
     }
 }
 
-/// Each model's earliest day not ended yet, and how many days of the job are not ended. The
-/// core's readiness rule looks at nothing else (ended days never block, and a model's later
-/// days wait for its earliest), so a claim reads one row per model however long the job.
+/// Each chain's (model and run's) earliest day not ended yet, and how many days of the job are
+/// not ended. The core's readiness rule looks at nothing else (ended days never block, and a
+/// chain's later days wait for its earliest), so a claim reads one row per chain however long
+/// the job.
 fn days_of(c: &mut dyn Conn, job_id: &str) -> Result<(Vec<Day>, u32), StoreError> {
     let sql = format!(
-        "SELECT date, model, status, attempts, expired, last_error, unfinished FROM (
-             SELECT date, model, status, attempts, last_error,
+        "SELECT date, model, status, attempts, expired, last_error, run, unfinished FROM (
+             SELECT date, model, run, status, attempts, last_error,
                  CASE WHEN lease_until IS NULL OR lease_until < {} THEN 1 ELSE 0 END AS expired,
-                 ROW_NUMBER() OVER (PARTITION BY model ORDER BY date) AS nth,
+                 ROW_NUMBER() OVER (PARTITION BY model, run ORDER BY date) AS nth,
                  COUNT(*) OVER () AS unfinished
              FROM job_details WHERE job_id = ?1 AND status IN (?2, ?3)
-         ) AS earliest WHERE nth = 1 ORDER BY date, model",
+         ) AS earliest WHERE nth = 1 ORDER BY date, model, run",
         c.dialect().now_ms()
     );
     let unfinished = [DetailStatus::Pending, DetailStatus::Running];
@@ -138,13 +145,13 @@ fn days_of(c: &mut dyn Conn, job_id: &str) -> Result<(Vec<Day>, u32), StoreError
         &sql,
         args![job_id, unfinished[0].as_str(), unfinished[1].as_str()],
     )?;
-    let count = rows.first().map_or(Ok(0), |r| r.get::<u32>(6))?;
+    let count = rows.first().map_or(Ok(0), |r| r.get::<u32>(7))?;
     let days = rows.iter().map(Day::from_row).collect::<Result<_, _>>()?;
     Ok((days, count))
 }
 
-/// After `done` committed: claims the model's next day for the same worker when it is ready
-/// (the core's rule on the model's earliest day not ended, which this one is now). The job is
+/// After `done` committed: claims the chain's next day for the same worker when it is ready
+/// (the core's rule on the chain's earliest day not ended, which this one is now). The job is
 /// running and locked by the caller; the job's count of running days does not grow, as this
 /// day takes the slot of the one that ended. A day claimed `max_attempts` times already is
 /// left to [`claim_ready`], which fails it.
@@ -156,8 +163,8 @@ pub(super) fn claim_next(
 ) -> Result<Option<Lease>, StoreError> {
     let sql = format!(
         "SELECT date, model, status, attempts,
-             CASE WHEN lease_until IS NULL OR lease_until < {} THEN 1 ELSE 0 END, last_error
-         FROM job_details WHERE job_id = ?1 AND model = ?2 AND status IN (?3, ?4)
+             CASE WHEN lease_until IS NULL OR lease_until < {} THEN 1 ELSE 0 END, last_error, run
+         FROM job_details WHERE job_id = ?1 AND model = ?2 AND run = ?5 AND status IN (?3, ?4)
          ORDER BY date LIMIT 1",
         c.dialect().now_ms()
     );
@@ -167,13 +174,14 @@ pub(super) fn claim_next(
             &done.job_id,
             &done.model,
             DetailStatus::Pending.as_str(),
-            DetailStatus::Running.as_str()
+            DetailStatus::Running.as_str(),
+            &done.run,
         ],
     )?;
     let Some(day) = row.as_ref().map(Day::from_row).transpose()? else {
         return Ok(None);
     };
-    let is_ready = !ready([(day.model.as_str(), day.date, day.claimable_status())]).is_empty();
+    let is_ready = !ready([(day.chain(), day.date, day.claimable_status())]).is_empty();
     if !is_ready || day.attempts >= request.max_attempts {
         return Ok(None);
     }
@@ -187,7 +195,7 @@ fn abandon(c: &mut dyn Conn, job_id: &str, day: &Day, now: &str) -> Result<(), S
         Some(other) => format!("the last one: {other}"),
     };
     let error = format!("Abandoned after {} attempts: {why}", day.attempts);
-    let scope = Scope::Detail(day.date, &day.model);
+    let scope = Scope::Detail(day.date, &day.model, &day.run);
     move_details(c, job_id, scope, &[day.status], Move::fail(&error), now)?;
     Ok(())
 }
@@ -200,7 +208,7 @@ fn claim(
     request: &ClaimRequest,
     now: &str,
 ) -> Result<Lease, StoreError> {
-    let scope = Scope::Detail(day.date, &day.model);
+    let scope = Scope::Detail(day.date, &day.model, &day.run);
     if day.status == DetailStatus::Pending {
         move_details(
             c,
@@ -217,7 +225,7 @@ fn claim(
         "UPDATE job_details SET claimed_by = ?1, lease_until = {} + ?2, attempts = attempts + 1,
              started_at = CASE WHEN ?3 = 1 THEN ?4 ELSE started_at END,
              last_error = CASE WHEN ?3 = 1 THEN ?5 ELSE last_error END
-         WHERE job_id = ?6 AND date = ?7 AND model = ?8",
+         WHERE job_id = ?6 AND date = ?7 AND model = ?8 AND run = ?9",
         c.dialect().now_ms()
     );
     c.execute(
@@ -231,22 +239,24 @@ fn claim(
             job_id,
             day.date.to_string(),
             &day.model,
+            &day.run,
         ],
     )?;
     Ok(Lease {
         job_id: job_id.to_owned(),
         date: day.date,
         model: day.model.clone(),
+        run: day.run.clone(),
         worker_id: request.worker_id.clone(),
         attempt: day.attempts + 1,
     })
 }
 
-/// The condition that `lease` still holds: parameters ?1 to ?6, [`held_args`].
+/// The condition that `lease` still holds: parameters ?1 to ?7, [`held_args`].
 fn held(c: &dyn Conn) -> String {
     format!(
         "job_id = ?1 AND date = ?2 AND model = ?3 AND status = ?4 AND claimed_by = ?5
-         AND attempts = ?6 AND lease_until >= {}",
+         AND attempts = ?6 AND run = ?7 AND lease_until >= {}",
         c.dialect().now_ms()
     )
 }
@@ -260,6 +270,7 @@ fn held_args(lease: &Lease, more: impl IntoIterator<Item = Value>) -> Vec<Value>
         DetailStatus::Running.as_str(),
         &lease.worker_id,
         lease.attempt,
+        &lease.run,
     ]
     .to_vec();
     values.extend(more);
@@ -272,7 +283,7 @@ pub(super) fn renew(
     duration: Duration,
 ) -> Result<bool, StoreError> {
     let sql = format!(
-        "UPDATE job_details SET lease_until = {} + ?7 WHERE {}",
+        "UPDATE job_details SET lease_until = {} + ?8 WHERE {}",
         c.dialect().now_ms(),
         held(&*c)
     );

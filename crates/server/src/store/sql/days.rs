@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::details::{self, Move};
 use super::{Conn, StoreError, args, date, jobs, json, placeholders, to_json};
 use crate::store::{
-    ActionRow, CompletedDay, DayFilter, DayRow, DayValues, ImportRefused, PreviousDay,
+    ActionRow, CompletedDay, DayFilter, DayRow, DayValues, ImportRefused, PreviousDay, ValueRow,
 };
 use ai_trader_core::api::{ConversationMessage, Role, TokenUsage, ToolCallRecord};
 use ai_trader_core::ledger::{CarriedPrice, Fill, Side};
@@ -18,20 +18,22 @@ pub(super) fn commit(c: &mut dyn Conn, day: &CompletedDay, now: &str) -> Result<
     insert_holdings(c, id, &day.holdings)?;
     insert_actions(c, id, &day.activity.fills)?;
     insert_messages(c, id, &day.activity.messages)?;
-    // This day is now the model's current day on its date, and every later day of another job
-    // starts from a portfolio that no longer holds: they stop being current.
+    // This day is now its run's current day on its date, and every later day of the run from
+    // another job starts from a portfolio that no longer holds: they stop being current.
     c.execute(
         "UPDATE trading_days SET superseded_by = ?1, superseded_at = ?4
-         WHERE model = ?2 AND date >= ?3 AND job_id != ?1 AND superseded_by IS NULL",
+         WHERE model = ?2 AND run = ?5 AND date >= ?3 AND job_id != ?1 AND superseded_by IS NULL",
         args![
             &day.job_id,
             &day.model,
             day.date.to_string(),
-            &day.activity.completed_at
+            &day.activity.completed_at,
+            &day.run,
         ],
     )?;
     let completed = Move::to(DetailStatus::Completed);
-    details::end(c, &day.job_id, day.date, &day.model, completed, now)
+    let chain = (day.model.as_str(), day.run.as_str());
+    details::end(c, &day.job_id, day.date, chain, completed, now)
 }
 
 /// The trading day row; returns its id.
@@ -40,8 +42,8 @@ fn insert_day(c: &mut dyn Conn, day: &CompletedDay) -> Result<i64, StoreError> {
         "INSERT INTO trading_days (job_id, model, date, starting_cash, starting_portfolio_value, daily_profit,
              daily_return_pct, ending_cash, ending_portfolio_value, reasoning_summary, total_actions,
              session_duration_seconds, days_since_last_trading, prompt_tokens, completion_tokens, carried_prices,
-             started_at, completed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+             started_at, completed_at, run)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
          RETURNING id",
         args![
             &day.job_id,
@@ -62,6 +64,7 @@ fn insert_day(c: &mut dyn Conn, day: &CompletedDay) -> Result<i64, StoreError> {
             to_json(&day.carried_prices),
             &day.activity.started_at,
             &day.activity.completed_at,
+            &day.run,
         ],
     )?
     .get(0)
@@ -141,10 +144,12 @@ pub(super) fn import_run(
     let Some(first) = days.first() else {
         return Ok(Err(ImportRefused::Empty));
     };
+    let run = first.run.as_str();
     let later: Option<String> = c
         .query_one(
-            "SELECT MAX(date) FROM trading_days WHERE model = ?1 AND date >= ?2 AND superseded_by IS NULL",
-            args![model, first.date.to_string()],
+            "SELECT MAX(date) FROM trading_days
+             WHERE model = ?1 AND run = ?3 AND date >= ?2 AND superseded_by IS NULL",
+            args![model, first.date.to_string(), run],
         )?
         .get(0)?;
     if let Some(last) = later {
@@ -154,9 +159,18 @@ pub(super) fn import_run(
             last,
         }));
     }
-    let dates: Vec<Date> = days.iter().map(|d| d.date).collect();
     let models = [model.to_owned()];
-    jobs::insert_row(c, job, &dates, &models, false, &[], &[])?;
+    let runs = [run.to_owned()];
+    let row = jobs::JobRow {
+        dates: days.iter().map(|d| d.date).collect(),
+        models: &models,
+        runs: &runs,
+        note: None,
+        replace_existing: false,
+        warnings: &[],
+        download_dates: &[],
+    };
+    jobs::insert_row(c, job, &row)?;
     c.execute(
         "UPDATE jobs SET started_at = created_at WHERE job_id = ?1",
         args![&job.job_id],
@@ -164,7 +178,7 @@ pub(super) fn import_run(
     for day in days {
         let running = (
             day.date,
-            model.to_owned(),
+            (model.to_owned(), run.to_owned()),
             DetailStatus::Running,
             None,
             None,
@@ -186,13 +200,14 @@ pub(super) fn holdings(c: &mut dyn Conn, day_id: i64) -> Result<BTreeMap<String,
 
 pub(super) fn previous(
     c: &mut dyn Conn,
-    model: &str,
+    (model, run): (&str, &str),
     day: Date,
 ) -> Result<Option<PreviousDay>, StoreError> {
     let Some(row) = c.query_opt(
         "SELECT id, date, ending_cash, ending_portfolio_value FROM trading_days
-         WHERE model = ?1 AND date < ?2 AND superseded_by IS NULL ORDER BY date DESC LIMIT 1",
-        args![model, day.to_string()],
+         WHERE model = ?1 AND run = ?3 AND date < ?2 AND superseded_by IS NULL
+         ORDER BY date DESC LIMIT 1",
+        args![model, day.to_string(), run],
     )?
     else {
         return Ok(None);
@@ -205,24 +220,56 @@ pub(super) fn previous(
     }))
 }
 
+/// The current days' values of the filter's models and runs, ordered by model, run, then
+/// date: the light read that series of many runs are built from.
+pub(super) fn values(c: &mut dyn Conn, filter: &DayFilter) -> Result<Vec<ValueRow>, StoreError> {
+    let rows = c.query(
+        "SELECT model, run, date, starting_portfolio_value, ending_portfolio_value
+         FROM trading_days
+         WHERE superseded_by IS NULL AND (CAST(?1 AS TEXT) IS NULL OR model = ?1)
+           AND (CAST(?2 AS TEXT) IS NULL OR run = ?2)
+           AND (CAST(?3 AS TEXT) IS NULL OR date >= ?3) AND (CAST(?4 AS TEXT) IS NULL OR date <= ?4)
+         ORDER BY model, run, date",
+        args![
+            filter.model.as_deref(),
+            filter.run.as_deref(),
+            filter.start.map(|d| d.to_string()),
+            filter.end.map(|d| d.to_string()),
+        ],
+    )?;
+    rows.iter()
+        .map(|r| {
+            Ok(ValueRow {
+                model: r.get(0)?,
+                run: r.get(1)?,
+                date: date(&r.get::<String>(2)?)?,
+                starting_value: r.get(3)?,
+                ending_value: r.get(4)?,
+            })
+        })
+        .collect()
+}
+
 pub(super) fn select(c: &mut dyn Conn, filter: &DayFilter) -> Result<Vec<DayRow>, StoreError> {
     let rows = c.query(
         "SELECT id, job_id, model, date, starting_cash, starting_portfolio_value, daily_profit, daily_return_pct,
              ending_cash, ending_portfolio_value, reasoning_summary, total_actions, session_duration_seconds,
              days_since_last_trading, prompt_tokens, completion_tokens, carried_prices, started_at, completed_at,
              superseded_by IS NOT NULL,
-             (SELECT COUNT(*) FROM reasoning_messages m WHERE m.trading_day_id = trading_days.id)
+             (SELECT COUNT(*) FROM reasoning_messages m WHERE m.trading_day_id = trading_days.id),
+             run
          FROM trading_days
          WHERE (CAST(?1 AS TEXT) IS NULL OR job_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR model = ?2)
            AND (CAST(?3 AS TEXT) IS NULL OR date >= ?3) AND (CAST(?4 AS TEXT) IS NULL OR date <= ?4)
-           AND (?5 = 0 OR superseded_by IS NULL)
-         ORDER BY model, date, id",
+           AND (?5 = 0 OR superseded_by IS NULL) AND (CAST(?6 AS TEXT) IS NULL OR run = ?6)
+         ORDER BY model, run, date, id",
         args![
             filter.job_id.as_deref(),
             filter.model.as_deref(),
             filter.start.map(|d| d.to_string()),
             filter.end.map(|d| d.to_string()),
             filter.current_only,
+            filter.run.as_deref(),
         ],
     )?;
     let mut out = Vec::with_capacity(rows.len());
@@ -235,6 +282,7 @@ pub(super) fn select(c: &mut dyn Conn, filter: &DayFilter) -> Result<Vec<DayRow>
             id: r.get(0)?,
             job_id: r.get(1)?,
             model: r.get(2)?,
+            run: r.get(21)?,
             date: date(&r.get::<String>(3)?)?,
             values: DayValues {
                 starting_cash: r.get(4)?,

@@ -17,22 +17,22 @@ pub(super) enum Scope<'a> {
     Job,
     /// The details on one date.
     Date(Date),
-    /// One model-day.
-    Detail(Date, &'a str),
+    /// One model-day: date, model and run.
+    Detail(Date, &'a str, &'a str),
 }
 
 impl<'a> Scope<'a> {
     fn date(self) -> Option<String> {
         match self {
             Self::Job => None,
-            Self::Date(d) | Self::Detail(d, _) => Some(d.to_string()),
+            Self::Date(d) | Self::Detail(d, ..) => Some(d.to_string()),
         }
     }
 
-    fn model(self) -> Option<&'a str> {
+    fn chain(self) -> (Option<&'a str>, Option<&'a str>) {
         match self {
-            Self::Detail(_, model) => Some(model),
-            _ => None,
+            Self::Detail(_, model, run) => (Some(model), Some(run)),
+            _ => (None, None),
         }
     }
 }
@@ -95,8 +95,8 @@ pub(super) fn move_details(
     m: Move<'_>,
     now: &str,
 ) -> Result<u32, StoreError> {
-    let (day, model) = (scope.date(), scope.model());
-    let found = statuses(c, job_id, day.as_deref(), model)?;
+    let (day, (model, run)) = (scope.date(), scope.chain());
+    let found = statuses(c, job_id, day.as_deref(), model, run)?;
     let start = match m.to {
         DetailStatus::Running => SET_START,
         DetailStatus::Pending => CLEAR_START,
@@ -112,7 +112,8 @@ pub(super) fn move_details(
              claimed_by = CASE WHEN ?1 = 'running' THEN claimed_by ELSE NULL END,
              lease_until = CASE WHEN ?1 = 'running' THEN lease_until ELSE NULL END
          WHERE job_id = ?7 AND status = ?8 AND (CAST(?9 AS TEXT) IS NULL OR date = ?9)
-           AND (CAST(?10 AS TEXT) IS NULL OR model = ?10)"
+           AND (CAST(?10 AS TEXT) IS NULL OR model = ?10)
+           AND (CAST(?11 AS TEXT) IS NULL OR run = ?11)"
     );
     let mut moved = 0;
     for status in found.into_iter().filter(|s| from.contains(s)) {
@@ -130,6 +131,7 @@ pub(super) fn move_details(
                 status.as_str(),
                 day.clone(),
                 model,
+                run,
             ],
         )? as u32;
     }
@@ -142,11 +144,13 @@ fn statuses(
     job_id: &str,
     day: Option<&str>,
     model: Option<&str>,
+    run: Option<&str>,
 ) -> Result<Vec<DetailStatus>, StoreError> {
     let rows = c.query(
         "SELECT DISTINCT status FROM job_details
-         WHERE job_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR date = ?2) AND (CAST(?3 AS TEXT) IS NULL OR model = ?3)",
-        args![job_id, day, model],
+         WHERE job_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR date = ?2)
+           AND (CAST(?3 AS TEXT) IS NULL OR model = ?3) AND (CAST(?4 AS TEXT) IS NULL OR run = ?4)",
+        args![job_id, day, model, run],
     )?;
     rows.iter()
         .map(|r| detail_status(&r.get::<String>(0)?))
@@ -158,11 +162,11 @@ pub(super) fn status_of(
     c: &mut dyn Conn,
     job_id: &str,
     day: Date,
-    model: &str,
+    (model, run): (&str, &str),
 ) -> Result<Option<DetailStatus>, StoreError> {
     let row = c.query_opt(
-        "SELECT status FROM job_details WHERE job_id = ?1 AND date = ?2 AND model = ?3",
-        args![job_id, day.to_string(), model],
+        "SELECT status FROM job_details WHERE job_id = ?1 AND date = ?2 AND model = ?3 AND run = ?4",
+        args![job_id, day.to_string(), model, run],
     )?;
     row.map(|r| detail_status(&r.get::<String>(0)?)).transpose()
 }
@@ -173,20 +177,21 @@ pub(super) fn end(
     c: &mut dyn Conn,
     job_id: &str,
     day: Date,
-    model: &str,
+    (model, run): (&str, &str),
     m: Move<'_>,
     now: &str,
 ) -> Result<(), StoreError> {
-    let status = status_of(c, job_id, day, model)?
-        .ok_or_else(|| StoreError::Missing(format!("model-day {job_id} {day} {model}")))?;
-    move_details(c, job_id, Scope::Detail(day, model), &[status], m, now)?;
+    let status = status_of(c, job_id, day, (model, run))?.ok_or_else(|| {
+        StoreError::Missing(format!("model-day {job_id} {day} {model} run {run}"))
+    })?;
+    move_details(c, job_id, Scope::Detail(day, model, run), &[status], m, now)?;
     Ok(())
 }
 
-/// One detail to insert: its day, model, status, and skip reason and message if skipped.
+/// One detail to insert: its day, (model, run), status, and skip reason and message if skipped.
 pub(super) type NewDetail = (
     Date,
-    String,
+    (String, String),
     DetailStatus,
     Option<SkipReason>,
     Option<String>,
@@ -199,10 +204,10 @@ pub(super) fn insert(
     rows: impl IntoIterator<Item = NewDetail>,
     started_at: Option<&str>,
 ) -> Result<(), StoreError> {
-    for (day, model, status, reason, message) in rows {
+    for (day, (model, run), status, reason, message) in rows {
         c.execute(
-            "INSERT INTO job_details (job_id, date, model, status, skip_reason, error, started_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO job_details (job_id, date, model, run, status, skip_reason, error, started_at)
+             VALUES (?1, ?2, ?3, ?8, ?4, ?5, ?6, ?7)",
             args![
                 job_id,
                 day.to_string(),
@@ -211,6 +216,7 @@ pub(super) fn insert(
                 reason.map(SkipReason::code),
                 message,
                 started_at,
+                run,
             ],
         )?;
     }
@@ -233,7 +239,8 @@ pub(super) fn progress(c: &mut dyn Conn, job_id: &str) -> Result<Progress, Store
     Ok(progress)
 }
 
-/// At most `limit` of a job's details after `offset`, ordered by date then model.
+/// At most `limit` of a job's details after `offset`, ordered by date, model, then run in the
+/// plan's order (insertion order).
 pub(super) fn read(
     c: &mut dyn Conn,
     job_id: &str,
@@ -241,8 +248,9 @@ pub(super) fn read(
     limit: u32,
 ) -> Result<Vec<JobDetail>, StoreError> {
     let rows = c.query(
-        "SELECT date, model, status, skip_reason, error, started_at, completed_at, duration_seconds
-         FROM job_details WHERE job_id = ?1 ORDER BY date, model LIMIT ?2 OFFSET ?3",
+        "SELECT date, model, status, skip_reason, error, started_at, completed_at,
+             duration_seconds, run
+         FROM job_details WHERE job_id = ?1 ORDER BY date, model, id LIMIT ?2 OFFSET ?3",
         args![job_id, i64::from(limit), offset],
     )?;
     rows.iter()
@@ -251,6 +259,7 @@ pub(super) fn read(
             Ok(JobDetail {
                 date: date(&r.get::<String>(0)?)?,
                 model: r.get(1)?,
+                run: r.get(8)?,
                 status: detail_status(&r.get::<String>(2)?)?,
                 skip_reason: skip.as_deref().and_then(SkipReason::parse),
                 error: r.get(4)?,

@@ -25,21 +25,32 @@ fn active_statuses() -> String {
         .join(", ")
 }
 
-/// Ids and models of the active jobs, oldest first.
-fn active_jobs(c: &mut dyn Conn) -> Result<Vec<(String, JobStatus, String)>, StoreError> {
+/// The active jobs with the models and runs they hold, oldest first.
+fn active_jobs(c: &mut dyn Conn) -> Result<Vec<ActiveJob>, StoreError> {
     let sql = format!(
-        "SELECT job_id, status, models FROM jobs WHERE status IN ({}) ORDER BY created_at",
+        "SELECT job_id, status, models, runs FROM jobs WHERE status IN ({}) ORDER BY created_at",
         active_statuses()
     );
     c.query(&sql, &[])?
         .iter()
-        .map(|r| Ok((r.get(0)?, job_status(&r.get::<String>(1)?)?, r.get(2)?)))
+        .map(|r| {
+            Ok(ActiveJob {
+                job_id: r.get(0)?,
+                status: job_status(&r.get::<String>(1)?)?,
+                models: json("jobs.models", &r.get::<String>(2)?)?,
+                runs: json("jobs.runs", &r.get::<String>(3)?)?,
+            })
+        })
         .collect()
 }
 
 /// Ids of the active jobs, oldest first.
 pub(super) fn active_ids(c: &mut dyn Conn) -> Result<Vec<String>, StoreError> {
-    Ok(active_jobs(c)?.into_iter().map(|(id, ..)| id).collect())
+    let sql = format!(
+        "SELECT job_id FROM jobs WHERE status IN ({}) ORDER BY created_at",
+        active_statuses()
+    );
+    c.query(&sql, &[])?.iter().map(|r| r.get(0)).collect()
 }
 
 /// Serialises job creation over every process on the database, so that the planner's check
@@ -56,75 +67,77 @@ pub(super) fn guard_creation(c: &mut dyn Conn) -> Result<(), StoreError> {
 pub(super) fn planning_state(c: &mut dyn Conn) -> Result<PlanningState, StoreError> {
     let mut history: BTreeMap<String, ModelHistory> = BTreeMap::new();
     let rows = c.query(
-        "SELECT model, date FROM trading_days WHERE superseded_by IS NULL ORDER BY model, date",
+        "SELECT model, run, date FROM trading_days WHERE superseded_by IS NULL
+         ORDER BY model, run, date",
         &[],
     )?;
     for row in rows {
-        let (model, day): (String, String) = (row.get(0)?, row.get(1)?);
-        history
-            .entry(model)
-            .or_default()
-            .completed
-            .push(date(&day)?);
+        let (model, run, day): (String, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+        history.entry(model).or_default().push(&run, date(&day)?);
     }
-    let active_jobs = active_jobs(c)?
-        .into_iter()
-        .map(|(job_id, status, models)| {
-            Ok(ActiveJob {
-                job_id,
-                status,
-                models: json("jobs.models", &models)?,
-            })
-        })
-        .collect::<Result<_, StoreError>>()?;
     Ok(PlanningState {
         history,
-        active_jobs,
+        active_jobs: active_jobs(c)?,
     })
 }
 
-/// Inserts a job row in `pending`.
+/// What a job row holds besides its id and request.
+pub(super) struct JobRow<'a> {
+    pub dates: Vec<Date>,
+    pub models: &'a [String],
+    pub runs: &'a [String],
+    pub note: Option<&'a str>,
+    pub replace_existing: bool,
+    pub warnings: &'a [String],
+    pub download_dates: &'a [Date],
+}
+
+/// Inserts a job row in `pending`, and registers each (model, run) it holds (a note given
+/// replaces the run's note).
 pub(super) fn insert_row(
     c: &mut dyn Conn,
     job: &NewJob,
-    dates: &[Date],
-    models: &[String],
-    replace_existing: bool,
-    warnings: &[String],
-    download_dates: &[Date],
+    row: &JobRow<'_>,
 ) -> Result<(), StoreError> {
     c.execute(
         "INSERT INTO jobs (job_id, status, date_range, models, request, replace_existing, created_at,
-             updated_at, warnings, download_dates)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9)",
+             updated_at, warnings, download_dates, runs, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11)",
         args![
             &job.job_id,
             JobStatus::Pending.as_str(),
-            to_json(dates),
-            to_json(models),
+            to_json(&row.dates),
+            to_json(row.models),
             &job.request_json,
-            replace_existing,
+            row.replace_existing,
             &job.created_at,
-            to_json(warnings),
-            to_json(download_dates),
+            to_json(row.warnings),
+            to_json(row.download_dates),
+            to_json(row.runs),
+            row.note,
         ],
     )?;
+    for model in row.models {
+        for run in row.runs {
+            super::runs::register(c, model, run, row.note, &job.created_at)?;
+        }
+    }
     Ok(())
 }
 
 /// Stores a plan as a job: its row, and a detail per model-day (pending, or skipped with the
 /// plan's reason).
 pub(super) fn insert_job(c: &mut dyn Conn, job: &NewJob, plan: &Plan) -> Result<(), StoreError> {
-    let dates: Vec<Date> = plan.dates.iter().map(|d| d.date).collect();
-    insert_row(
-        c,
-        job,
-        &dates,
-        &plan.models,
-        plan.replace_existing,
-        &plan.warnings,
-        &plan.download_dates,
-    )?;
+    let row = JobRow {
+        dates: plan.dates.iter().map(|d| d.date).collect(),
+        models: &plan.models,
+        runs: &plan.runs,
+        note: plan.note.as_deref(),
+        replace_existing: plan.replace_existing,
+        warnings: &plan.warnings,
+        download_dates: &plan.download_dates,
+    };
+    insert_row(c, job, &row)?;
     let rows = plan.model_days().map(|day| {
         let status = if day.runs() {
             DetailStatus::Pending
@@ -134,7 +147,7 @@ pub(super) fn insert_job(c: &mut dyn Conn, job: &NewJob, plan: &Plan) -> Result<
         let message = day.message.map(String::from);
         (
             day.date,
-            day.model.to_owned(),
+            (day.model.to_owned(), day.run.to_owned()),
             status,
             day.skip_reason,
             message,
@@ -160,7 +173,7 @@ fn token_usage(c: &mut dyn Conn, job_id: &str) -> Result<TokenUsage, StoreError>
 
 const JOB_COLUMNS: &str =
     "job_id, status, date_range, models, replace_existing, created_at, started_at, completed_at,
-     total_duration_seconds, error, warnings, cancel_requested, download_dates";
+     total_duration_seconds, error, warnings, cancel_requested, download_dates, runs, note";
 
 fn job_from_row(c: &mut dyn Conn, r: &Row) -> Result<JobRecord, StoreError> {
     let job_id: String = r.get(0)?;
@@ -181,6 +194,8 @@ fn job_from_row(c: &mut dyn Conn, r: &Row) -> Result<JobRecord, StoreError> {
             .unwrap_or_default(),
         cancel_requested: r.get(11)?,
         download_dates: json("jobs.download_dates", &r.get::<String>(12)?)?,
+        runs: json("jobs.runs", &r.get::<String>(13)?)?,
+        note: r.get(14)?,
         progress: details::progress(c, &job_id)?,
         token_usage: token_usage(c, &job_id)?,
         job_id,

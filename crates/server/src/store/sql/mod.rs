@@ -8,6 +8,7 @@ mod days;
 mod details;
 mod jobs;
 mod prices;
+mod runs;
 mod store;
 mod value;
 mod workers;

@@ -7,13 +7,13 @@ use std::time::Duration;
 use ai_trader_core::api::{ConversationMessage, JobDetail, WorkerInfo};
 use ai_trader_core::{Date, JobStatus, Plan, PlanError};
 
-use super::{Conn, claims, days, details, jobs, prices, workers};
+use super::{Conn, claims, days, details, jobs, prices, runs, workers};
 use crate::clock::Clock;
 use crate::market::{Bar, MarketData, PriceSource};
 use crate::store::{
     ActionRow, CancelOutcome, ClaimRequest, Claims, CompletedDay, DayFilter, DayRow, DayStore,
     ImportRefused, JobRecord, JobStore, Lease, NewJob, PlanFn, PlanningState, PreviousDay,
-    PriceStore, Store, StoreError, Wake,
+    PriceStore, RunRecord, Store, StoreError, ValueRow, Wake,
 };
 
 /// A database the shared SQL runs on.
@@ -140,7 +140,8 @@ impl<B: Backend> JobStore for SqlStore<B> {
             jobs::lock(c, &lease.job_id)?;
             claims::fence(c, lease)?;
             let failed = details::Move::fail(error);
-            details::end(c, &lease.job_id, lease.date, &lease.model, failed, &now)?;
+            let chain = (lease.model.as_str(), lease.run.as_str());
+            details::end(c, &lease.job_id, lease.date, chain, failed, &now)?;
             c.notify()
         })
     }
@@ -222,8 +223,21 @@ impl<B: Backend> DayStore for SqlStore<B> {
         })
     }
 
-    fn previous_day(&self, model: &str, date: Date) -> Result<Option<PreviousDay>, StoreError> {
-        self.backend.read(|c| days::previous(c, model, date))
+    fn previous_day(
+        &self,
+        model: &str,
+        run: &str,
+        date: Date,
+    ) -> Result<Option<PreviousDay>, StoreError> {
+        self.backend.read(|c| days::previous(c, (model, run), date))
+    }
+
+    fn day_values(&self, filter: &DayFilter) -> Result<Vec<ValueRow>, StoreError> {
+        self.backend.read(|c| days::values(c, filter))
+    }
+
+    fn runs(&self) -> Result<Vec<RunRecord>, StoreError> {
+        self.backend.read(runs::list)
     }
 
     fn trading_days(&self, filter: &DayFilter) -> Result<Vec<DayRow>, StoreError> {

@@ -171,6 +171,91 @@ ALTER TABLE job_details ADD COLUMN last_error TEXT;
     r"
 CREATE INDEX idx_job_details_model ON job_details(job_id, model, date);
 ",
+    // 9: runs. A model's days belong to a run (an independent portfolio chain; `main` unless
+    // a job names another), so a day is unique per (job, model, run, date). SQLite cannot
+    // change a table's constraints: job_details and trading_days are rebuilt, their ids kept
+    // (foreign keys are off while migrating, so the children of trading_days stay).
+    r#"
+ALTER TABLE jobs ADD COLUMN runs TEXT NOT NULL DEFAULT '["main"]';
+ALTER TABLE jobs ADD COLUMN note TEXT;
+
+CREATE TABLE job_details_v9 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL REFERENCES jobs(job_id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    model TEXT NOT NULL,
+    run TEXT NOT NULL DEFAULT 'main',
+    status TEXT NOT NULL CHECK (status IN ('pending','running','completed','failed','skipped')),
+    skip_reason TEXT,
+    started_at TEXT,
+    completed_at TEXT,
+    duration_seconds REAL,
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    claimed_by TEXT,
+    lease_until INTEGER,
+    last_error TEXT,
+    UNIQUE (job_id, date, model, run)
+);
+INSERT INTO job_details_v9 (id, job_id, date, model, status, skip_reason, started_at, completed_at,
+    duration_seconds, error, attempts, claimed_by, lease_until, last_error)
+SELECT id, job_id, date, model, status, skip_reason, started_at, completed_at,
+    duration_seconds, error, attempts, claimed_by, lease_until, last_error FROM job_details;
+DROP TABLE job_details;
+ALTER TABLE job_details_v9 RENAME TO job_details;
+CREATE INDEX idx_job_details_status ON job_details(job_id, status);
+CREATE INDEX idx_job_details_model ON job_details(job_id, model, run, date);
+
+CREATE TABLE trading_days_v9 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL REFERENCES jobs(job_id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    run TEXT NOT NULL DEFAULT 'main',
+    date TEXT NOT NULL,
+    starting_cash REAL NOT NULL,
+    starting_portfolio_value REAL NOT NULL,
+    daily_profit REAL NOT NULL,
+    daily_return_pct REAL NOT NULL,
+    ending_cash REAL NOT NULL,
+    ending_portfolio_value REAL NOT NULL,
+    reasoning_summary TEXT,
+    total_actions INTEGER NOT NULL DEFAULT 0,
+    session_duration_seconds REAL,
+    days_since_last_trading INTEGER NOT NULL DEFAULT 0,
+    prompt_tokens INTEGER NOT NULL DEFAULT 0,
+    completion_tokens INTEGER NOT NULL DEFAULT 0,
+    carried_prices TEXT NOT NULL DEFAULT '[]',
+    started_at TEXT NOT NULL,
+    completed_at TEXT,
+    superseded_by TEXT,
+    superseded_at TEXT,
+    UNIQUE (job_id, model, run, date)
+);
+INSERT INTO trading_days_v9 (id, job_id, model, date, starting_cash, starting_portfolio_value,
+    daily_profit, daily_return_pct, ending_cash, ending_portfolio_value, reasoning_summary,
+    total_actions, session_duration_seconds, days_since_last_trading, prompt_tokens,
+    completion_tokens, carried_prices, started_at, completed_at, superseded_by, superseded_at)
+SELECT id, job_id, model, date, starting_cash, starting_portfolio_value,
+    daily_profit, daily_return_pct, ending_cash, ending_portfolio_value, reasoning_summary,
+    total_actions, session_duration_seconds, days_since_last_trading, prompt_tokens,
+    completion_tokens, carried_prices, started_at, completed_at, superseded_by, superseded_at
+FROM trading_days;
+DROP TABLE trading_days;
+ALTER TABLE trading_days_v9 RENAME TO trading_days;
+CREATE INDEX idx_trading_days_current ON trading_days(model, run, date) WHERE superseded_by IS NULL;
+CREATE INDEX idx_trading_days_job ON trading_days(job_id);
+
+CREATE TABLE runs (
+    model TEXT NOT NULL,
+    run TEXT NOT NULL,
+    note TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (model, run)
+) WITHOUT ROWID;
+INSERT INTO runs (model, run, created_at)
+SELECT d.model, 'main', MIN(j.created_at) FROM job_details d JOIN jobs j ON j.job_id = d.job_id
+GROUP BY d.model;
+"#,
 ];
 
 /// The schema version this binary writes.
@@ -185,11 +270,114 @@ pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
             "database schema version {version} is newer than this binary's {SCHEMA_VERSION}"
         )));
     }
+    // Rebuilding a table drops the old one: with foreign keys on, that would delete its
+    // children. They are checked before each migration commits instead.
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let applied = apply(conn, version);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    applied
+}
+
+fn apply(conn: &mut Connection, version: usize) -> rusqlite::Result<()> {
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(version) {
         let tx = conn.transaction()?;
         tx.execute_batch(migration)?;
+        let violations: i64 =
+            tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if violations > 0 {
+            return Err(rusqlite::Error::InvalidParameterName(format!(
+                "migration {} would leave {violations} rows without their parent",
+                index + 1
+            )));
+        }
         tx.pragma_update(None, "user_version", (index + 1) as i64)?;
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database written by the binary before runs existed (schema 8), with one job, its day
+    /// and the day's children.
+    fn version_8(path: &std::path::Path) -> Connection {
+        let mut conn = Connection::open(path).unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let tx = conn.transaction().unwrap();
+        for migration in &MIGRATIONS[..8] {
+            tx.execute_batch(migration).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 8).unwrap();
+        tx.execute_batch(
+            "INSERT INTO jobs (job_id, status, date_range, models, request, created_at)
+                 VALUES ('j1', 'completed', '[]', '[\"m\"]', '{}', '2025-10-07T00:00:00Z');
+             INSERT INTO job_details (job_id, date, model, status) VALUES ('j1', '2025-10-06', 'm', 'completed');
+             INSERT INTO trading_days (id, job_id, model, date, starting_cash, starting_portfolio_value,
+                 daily_profit, daily_return_pct, ending_cash, ending_portfolio_value, started_at)
+                 VALUES (41, 'j1', 'm', '2025-10-06', 10000, 10000, 5, 0.05, 9000, 10005, 'x');
+             INSERT INTO holdings (trading_day_id, symbol, quantity) VALUES (41, 'AAPL', 4);
+             INSERT INTO actions (trading_day_id, seq, action_type, symbol, quantity, price, cash_after, created_at)
+                 VALUES (41, 1, 'buy', 'AAPL', 4, 250, 9000, 'x');
+             INSERT INTO reasoning_messages (trading_day_id, message_index, role, content, timestamp)
+                 VALUES (41, 0, 'user', 'hi', 'x');",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        conn
+    }
+
+    #[test]
+    fn migrating_to_runs_keeps_every_day_and_its_children_in_main() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = version_8(&dir.path().join("old.db"));
+        migrate(&mut conn).unwrap();
+        let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(
+            count("SELECT COUNT(*) FROM trading_days WHERE id = 41 AND run = 'main'"),
+            1
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM job_details WHERE run = 'main'"),
+            1
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM holdings WHERE trading_day_id = 41"),
+            1
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM actions WHERE trading_day_id = 41"),
+            1
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM reasoning_messages WHERE trading_day_id = 41"),
+            1
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM runs WHERE model = 'm' AND run = 'main'"),
+            1
+        );
+        assert_eq!(
+            count("SELECT COUNT(*) FROM jobs WHERE runs = '[\"main\"]'"),
+            1
+        );
+        assert_eq!(count("PRAGMA foreign_keys"), 1, "foreign keys are on again");
+        // Ids go on after the old ones, and a day of another run on the same date is allowed.
+        conn.execute_batch(
+            "INSERT INTO trading_days (job_id, model, run, date, starting_cash, starting_portfolio_value,
+                 daily_profit, daily_return_pct, ending_cash, ending_portfolio_value, started_at)
+                 VALUES ('j1', 'm', 'exp-1', '2025-10-06', 10000, 10000, 0, 0, 10000, 10000, 'x')",
+        )
+        .unwrap();
+        assert!(count("SELECT MAX(id) FROM trading_days") > 41);
+        // Deleting the job still removes its days' children: the foreign keys point at the
+        // rebuilt table.
+        conn.execute("DELETE FROM jobs WHERE job_id = 'j1'", [])
+            .unwrap();
+        assert_eq!(count("SELECT COUNT(*) FROM holdings"), 0);
+        assert_eq!(count("SELECT COUNT(*) FROM trading_days"), 0);
+    }
 }

@@ -101,6 +101,8 @@ export interface PlannedDate {
 export interface ModelRow {
   model: string;
   run: string;
+  /** The run's latest completed day before the job; `null` for a new run. */
+  last_completed: DateString | null;
   start_date: DateString;
   cells: string;
   runs: number;

@@ -4,7 +4,7 @@
 
 use ai_trader_e2e::fake_openai::{FakeOpenAi, Fallback, ok, status, text, tool_calls};
 use ai_trader_e2e::llm::{T, day, messages, roles, run_day, setup};
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn happy_path_buys_then_sells_and_records_everything() {
@@ -265,5 +265,45 @@ async fn a_multi_day_job_trades_every_day() {
             .as_str()
             .unwrap()
             .contains("\"NVDA\":7")
+    );
+}
+
+#[tokio::test]
+async fn a_configured_temperature_is_sent_with_every_step() {
+    let fake = FakeOpenAi::start().await;
+    fake.fallback(Fallback::Always(tool_calls(
+        Some("Nothing to do. <FINISH_SIGNAL>"),
+        &[("get_position", json!({}))],
+    )));
+    let config = fake.config("").replace(
+        r#""enabled": true,"#,
+        r#""enabled": true, "temperature": 0.7,"#,
+    );
+    assert!(config.contains("temperature"), "{config}");
+    let (_w, server) = ai_trader_e2e::llm::setup_with(&config, &[]).await;
+    let job = run_day(&server, "2025-10-02").await;
+    assert_eq!(job["status"], "completed", "{job}");
+    let steps: Vec<Value> = fake
+        .received()
+        .into_iter()
+        .map(|r| r.body)
+        .filter(|b| b.get("tools").is_some())
+        .collect();
+    assert!(!steps.is_empty());
+    assert!(steps.iter().all(|b| b["temperature"] == 0.7), "{steps:?}");
+
+    // Without one, the provider's default: no temperature in the request.
+    let plain = FakeOpenAi::start().await;
+    plain.fallback(Fallback::Always(tool_calls(
+        Some("Nothing to do. <FINISH_SIGNAL>"),
+        &[("get_position", json!({}))],
+    )));
+    let (_w2, server) = setup(&plain, "").await;
+    run_day(&server, "2025-10-02").await;
+    assert!(
+        plain
+            .received()
+            .iter()
+            .all(|r| r.body.get("temperature").is_none())
     );
 }

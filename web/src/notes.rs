@@ -126,6 +126,39 @@ impl Skips {
     }
 }
 
+/// Which runs the plan creates or continues, unless it is just `main` going on.
+fn runs_sentence(plan: &Plan) -> Option<String> {
+    let new = plan
+        .grid
+        .iter()
+        .filter(|r| r.last_completed.is_none())
+        .count() as u32;
+    let continued = plan.grid.len() as u32 - new;
+    let only_main = matches!(plan.runs.as_slice(), [only] if ai_trader_core::run::is_main(only));
+    if only_main && new == 0 {
+        return None;
+    }
+    let names = match plan.runs.as_slice() {
+        [one] => format!("Run “{one}”"),
+        many => format!(
+            "{} independent runs of each model ({})",
+            many.len(),
+            many.join(", ")
+        ),
+    };
+    let parts = match (new, continued) {
+        (_, 0) => "every model starts from the initial cash".to_owned(),
+        (0, _) => "each continues from its last completed day".to_owned(),
+        (new, continued) => format!(
+            "{} from the initial cash, {} from {} last completed day",
+            count(new, "starts", "start"),
+            count(continued, "continues", "continue"),
+            if continued == 1 { "its" } else { "their" }
+        ),
+    };
+    Some(format!("{names}: {parts}."))
+}
+
 /// The notes under a plan's totals: closed days, missing prices, completed days, downloads.
 pub fn notes(plan: &Plan, resume: bool, replace: bool) -> Vec<String> {
     // When nothing runs, the sentence on top already says what to do.
@@ -134,7 +167,9 @@ pub fn notes(plan: &Plan, resume: bool, replace: bool) -> Vec<String> {
     } else {
         " Tick “Re-run completed days” to run them again."
     };
-    let mut out = Skips::of_plan(plan).sentences(rerun_hint);
+    let mut out = Vec::new();
+    out.extend(runs_sentence(plan));
+    out.extend(Skips::of_plan(plan).sentences(rerun_hint));
     if !plan.download_dates.is_empty() {
         out.push(format!(
             "Missing prices for {} are downloaded before the job runs.",

@@ -1,5 +1,7 @@
-//! Planning 100 models × 3,650 calendar days with five years of history per model.
-//! Goal: native median under 20 ms. `cargo bench -p ai-trader-core --bench planner`.
+//! Planning 100 models × 3,650 calendar days with five years of history per model (goal:
+//! native median under 20 ms), and 200 rows over a year as 200 models or as 20 models × 10
+//! repeats (goal: repeats within 2× of the same number of plain rows).
+//! `cargo bench -p ai-trader-core --bench planner`.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -8,6 +10,30 @@ use ai_trader_core::market::{IncompleteDay, MarketAvailability};
 use ai_trader_core::planner::{ModelHistory, ModelInfo};
 use ai_trader_core::{Date, PlanContext, PlanRequest, calendar, plan};
 use criterion::{Criterion, criterion_group, criterion_main};
+
+/// Every model enabled, today the market's last day, nothing active.
+fn context_of(
+    models: &[String],
+    market: MarketAvailability,
+    history: BTreeMap<String, ModelHistory>,
+    max_simulation_days: u32,
+) -> PlanContext {
+    PlanContext {
+        today: market.last_date.unwrap(),
+        max_simulation_days,
+        models: models
+            .iter()
+            .map(|m| ModelInfo {
+                signature: m.clone(),
+                enabled: true,
+            })
+            .collect(),
+        market: Some(market),
+        history,
+        active_jobs: vec![],
+        download_missing: false,
+    }
+}
 
 /// The benchmark's context: 100 models, a decade of market data with a few gaps, and each
 /// model's completed trading days over five of those years.
@@ -41,26 +67,13 @@ pub fn large_context() -> (PlanRequest, PlanContext) {
             missing: vec!["AAPL".into()],
         })
         .collect();
-    let context = PlanContext {
-        today: end,
-        max_simulation_days: 4_000,
-        models: models
-            .iter()
-            .map(|m| ModelInfo {
-                signature: m.clone(),
-                enabled: true,
-            })
-            .collect(),
-        market: Some(MarketAvailability {
-            symbols: 101,
-            first_date: Some(start),
-            last_date: Some(end),
-            incomplete,
-        }),
-        history,
-        active_jobs: vec![],
-        download_missing: false,
+    let market = MarketAvailability {
+        symbols: 101,
+        first_date: Some(start),
+        last_date: Some(end),
+        incomplete,
     };
+    let context = context_of(&models, market, history, 4_000);
     let request = PlanRequest {
         start_date: Some(start.to_string()),
         end_date: end.to_string(),
@@ -69,6 +82,59 @@ pub fn large_context() -> (PlanRequest, PlanContext) {
         ..Default::default()
     };
     (request, context)
+}
+
+/// 200 rows over the 362 calendar days after 2025-01-01 (about 250 trading days), each with a
+/// year of history before: `models` models × `repeats` runs (`exp-1`… when more than one).
+fn rows_context(models: usize, repeats: u32) -> (PlanRequest, PlanContext) {
+    let start = Date::parse("2025-01-02").unwrap();
+    let end = start.add_days(361);
+    let history: Vec<Date> =
+        calendar::trading_days(Date::parse("2024-01-02").unwrap(), start.pred()).collect();
+    let names: Vec<String> = (0..models).map(|i| format!("model-{i:03}")).collect();
+    let runs = ai_trader_core::run::repeat_names("exp", repeats);
+    let history = names
+        .iter()
+        .map(|m| {
+            let mut h = ModelHistory::default();
+            for run in &runs {
+                for day in &history {
+                    h.push(if repeats > 1 { run } else { "main" }, *day);
+                }
+            }
+            (m.clone(), h)
+        })
+        .collect();
+    let market = MarketAvailability {
+        symbols: 101,
+        first_date: Some(Date::parse("2024-01-02").unwrap()),
+        last_date: Some(end),
+        incomplete: vec![],
+    };
+    let context = context_of(&names, market, history, 400);
+    let request = PlanRequest {
+        start_date: Some(start.to_string()),
+        end_date: end.to_string(),
+        run: (repeats > 1).then(|| "exp".to_owned()),
+        repeats: (repeats > 1).then_some(repeats),
+        ..Default::default()
+    };
+    (request, context)
+}
+
+fn bench_rows(c: &mut Criterion) {
+    let mut group = c.benchmark_group("plan_200_rows_x_362_days");
+    group.sample_size(50);
+    for (name, models, repeats) in [("200_models", 200, 1), ("20_models_x_10_repeats", 20, 10)] {
+        let (request, context) = rows_context(models, repeats);
+        let planned = plan(&request, &context).unwrap();
+        assert_eq!(planned.grid.len(), 200);
+        assert_eq!(planned.totals.total_model_days, 200 * 362);
+        group.bench_function(name, |b| {
+            b.iter(|| plan(black_box(&request), black_box(&context)).unwrap())
+        });
+    }
+    group.finish();
 }
 
 fn bench(c: &mut Criterion) {
@@ -93,5 +159,5 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, bench, bench_rows);
 criterion_main!(benches);

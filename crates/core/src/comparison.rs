@@ -96,6 +96,21 @@ pub fn compare(series: &[RunSeries], baseline_return_pct: Option<f64>) -> Vec<Mo
         .collect()
 }
 
+/// Per date, the estimate of the runs' values on it (the runs that have that date): the mean
+/// line and the 95 % band a chart draws for a model's repeats. Ascending by date.
+pub fn daily_estimates(runs: &[&RunSeries]) -> Vec<(crate::Date, Estimate)> {
+    let mut by_date: std::collections::BTreeMap<crate::Date, Vec<f64>> = Default::default();
+    for run in runs {
+        for v in &run.daily_values {
+            by_date.entry(v.date).or_default().push(v.portfolio_value);
+        }
+    }
+    by_date
+        .into_iter()
+        .map(|(date, values)| (date, Estimate::of(values)))
+        .collect()
+}
+
 fn summarize(model: &str, runs: Vec<RunOutcome>, has_baseline: bool) -> ModelComparison {
     let excess: Vec<f64> = runs.iter().filter_map(|r| r.excess_return_pct).collect();
     ModelComparison {
@@ -156,6 +171,22 @@ mod tests {
         assert_eq!(b.period_return_pct.n, 1);
         assert_eq!(b.period_return_pct.low, None);
         assert!((b.max_drawdown_pct.mean.unwrap() - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn daily_estimates_take_the_runs_on_each_date() {
+        let (a, b) = (
+            series("a", "r-1", &[100.0, 110.0]),
+            series("a", "r-2", &[102.0]),
+        );
+        let band = daily_estimates(&[&a, &b]);
+        assert_eq!(band.len(), 2);
+        assert_eq!(band[0].1.mean, Some(101.0));
+        assert!(band[0].1.low.is_some());
+        assert_eq!(
+            (band[1].1.n, band[1].1.mean, band[1].1.low),
+            (1, Some(110.0), None)
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use ai_trader_core::api::{
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{self, Abort, ApiError};
 use crate::components::ErrorText;
@@ -102,11 +102,12 @@ fn conversation(reasoning: Option<&Reasoning>) -> AnyView {
 #[component]
 fn DayLinks(
     model: String,
+    run: String,
     job_id: String,
     neighbours: (Option<Date>, Option<Date>),
 ) -> impl IntoView {
     let link = |date: Option<Date>, label: &'static str, id: &'static str| {
-        date.map(|d| view! { <A href=crate::app::href(&format!("/day/{model}/{d}")) attr:id=id>{format!("{label} {d}")}</A> })
+        date.map(|d| view! { <A href=crate::app::href(&day_path(&model, &run, d)) attr:id=id>{format!("{label} {d}")}</A> })
     };
     view! {
         <nav class="day-links">
@@ -142,8 +143,8 @@ fn DayView(
     });
     view! {
         <section class="page day">
-            <h1>{format!("{} on {}", d.model, d.date)}</h1>
-            <DayLinks model=d.model.clone() job_id=d.job_id.clone() neighbours/>
+            <h1>{format!("{} on {}", ai_trader_core::run::chain_label(&d.model, &d.run), d.date)}</h1>
+            <DayLinks model=d.model.clone() run=d.run.clone() job_id=d.job_id.clone() neighbours/>
             <p class="status">{format!("Profit {} ({:+.2} %) · {} · {} prompt + {} completion tokens",
                 money(d.daily_metrics.profit), d.daily_metrics.return_pct,
                 count(d.trades.len() as u32, "trade", "trades"),
@@ -161,14 +162,23 @@ fn DayView(
     }
 }
 
-/// The day of `model` on `date` with its reasoning at `level`.
+/// The path of a model-day's page: `/day/:model/:date`, with `?run=` for a run other than main.
+pub fn day_path(model: &str, run: &str, date: Date) -> String {
+    if ai_trader_core::run::is_main(run) {
+        format!("/day/{model}/{date}")
+    } else {
+        format!("/day/{model}/{date}?run={run}")
+    }
+}
+
+/// The day of `model`'s `run` on `date` with its reasoning at `level`.
 async fn load_day(
-    model: &str,
+    (model, run): (&str, &str),
     date: &str,
     level: &str,
     abort: Abort,
 ) -> Result<DayResult, ApiError> {
-    let path = format!("/results?start_date={date}&model={model}&reasoning={level}");
+    let path = format!("/results?start_date={date}&model={model}&run={run}&reasoning={level}");
     let response = api::get::<ResultsResponse>(&path, abort).await?;
     response
         .results
@@ -180,10 +190,14 @@ async fn load_day(
         .ok_or_else(|| ApiError::Server(format!("{model} has no result on {date}.")))
 }
 
-/// The model's trading days just before and after `date` (within five weeks).
-async fn neighbours(model: &str, date: Date, abort: Abort) -> (Option<Date>, Option<Date>) {
+/// The run's trading days just before and after `date` (within five weeks).
+async fn neighbours(
+    (model, run): (&str, &str),
+    date: Date,
+    abort: Abort,
+) -> (Option<Date>, Option<Date>) {
     let path = format!(
-        "/results?start_date={}&end_date={}&model={model}",
+        "/results?start_date={}&end_date={}&model={model}&run={run}",
         date.add_days(-35),
         date.add_days(35)
     );
@@ -207,11 +221,12 @@ async fn neighbours(model: &str, date: Date, abort: Abort) -> (Option<Date>, Opt
 
 type Loaded = Result<(DayResult, Option<String>, (Option<Date>, Option<Date>)), ApiError>;
 
-/// The day page: `/day/:model/:date`.
+/// The day page: `/day/:model/:date?run=` (the main run without `run`).
 #[component]
 pub fn DayPage() -> impl IntoView {
     let abort = Abort::for_page();
     let params = use_params_map();
+    let query = use_query_map();
     let day = RwSignal::new(None::<Loaded>);
     Effect::new(move |_| {
         let (model, date) = {
@@ -221,6 +236,11 @@ pub fn DayPage() -> impl IntoView {
                 p.get("date").unwrap_or_default(),
             )
         };
+        let run = query
+            .read()
+            .get("run")
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(ai_trader_core::run::main_run);
         day.set(None);
         spawn_local(async move {
             let Ok(parsed) = Date::parse(&date) else {
@@ -229,18 +249,19 @@ pub fn DayPage() -> impl IntoView {
                 )))));
                 return;
             };
-            let full = load_day(&model, &date, "full", abort).await;
+            let chain = (model.as_str(), run.as_str());
+            let full = load_day(chain, &date, "full", abort).await;
             let loaded = match full {
                 Err(e) => Err(e),
                 Ok(full) => {
-                    let summary = load_day(&model, &date, "summary", abort)
+                    let summary = load_day(chain, &date, "summary", abort)
                         .await
                         .ok()
                         .and_then(|d| match d.reasoning {
                             Some(Reasoning::Summary(s)) => Some(s),
                             _ => None,
                         });
-                    Ok((full, summary, neighbours(&model, parsed, abort).await))
+                    Ok((full, summary, neighbours(chain, parsed, abort).await))
                 }
             };
             day.set(Some(loaded));

@@ -18,17 +18,19 @@ use crate::notes::{Skips, plain_warning};
 
 fn grid_of(job: &JobStatusResponse) -> GridData {
     let dates: Vec<Date> = job.date_range.clone();
-    let rows = job
+    let chains = job
         .models
         .iter()
-        .map(|model| {
+        .flat_map(|model| job.runs.iter().map(move |run| (model, run)));
+    let rows = chains
+        .map(|(model, run)| {
             let cells = dates
                 .iter()
                 .map(|date| {
                     let detail = job
                         .details
                         .iter()
-                        .find(|d| d.date == *date && d.model == *model);
+                        .find(|d| d.date == *date && d.model == *model && d.run == *run);
                     match detail {
                         None => Cell {
                             class: "unknown",
@@ -42,7 +44,9 @@ fn grid_of(job: &JobStatusResponse) -> GridData {
                                 class: "done",
                                 letter: '✓',
                                 title: "Completed: open its day".into(),
-                                href: Some(crate::app::href(&format!("/day/{model}/{date}"))),
+                                href: Some(crate::app::href(&crate::routes::day_path(
+                                    model, run, *date,
+                                ))),
                             },
                             DetailStatus::Failed => Cell {
                                 class: "failed",
@@ -67,7 +71,7 @@ fn grid_of(job: &JobStatusResponse) -> GridData {
                 })
                 .collect();
             Row {
-                model: model.clone(),
+                model: ai_trader_core::run::chain_label(model, run),
                 note: None,
                 cells,
             }
@@ -78,6 +82,21 @@ fn grid_of(job: &JobStatusResponse) -> GridData {
         dates,
         rows,
     }
+}
+
+/// The job's runs and note, unless it only continues `main`.
+fn runs_of(job: &JobStatusResponse) -> Option<String> {
+    if ai_trader_core::run::is_main_only(&job.runs) && job.note.is_none() {
+        return None;
+    }
+    let runs = match job.runs.as_slice() {
+        [one] => format!("run {one}"),
+        many => format!("runs {}", many.join(", ")),
+    };
+    Some(match &job.note {
+        Some(note) => format!("{runs}: “{note}”"),
+        None => runs,
+    })
 }
 
 /// Polls a job's status every second until it ends; stops when the page is left.
@@ -210,6 +229,7 @@ fn JobView(job: JobStatusResponse) -> impl IntoView {
             <p class="status">
                 <span class=format!("pill {}", j.status) id="job-status">{j.status.to_string()}</span>
                 {format!(" {} · {first} to {last}", count(j.models.len() as u32, "model", "models"))}
+                {runs_of(&j).map(|r| view! { " · " <span id="job-runs">{r}</span> })}
                 {timing.map(|t| view! { " · " <span id="job-timing">{t}</span> })}
             </p>
             {finished}

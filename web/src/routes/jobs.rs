@@ -9,6 +9,16 @@ use crate::api::{self, Abort, ApiError};
 use crate::components::ErrorText;
 
 /// The jobs page.
+/// `a, b`, and the runs unless only `main`: `a, b × runs exp-1, exp-2`.
+fn models_and_runs(j: &ai_trader_core::api::JobSummary) -> String {
+    let models = j.models.join(", ");
+    if ai_trader_core::run::is_main_only(&j.runs) {
+        models
+    } else {
+        format!("{models} × runs {}", j.runs.join(", "))
+    }
+}
+
 #[component]
 pub fn JobsPage() -> impl IntoView {
     let abort = Abort::for_page();
@@ -29,11 +39,12 @@ pub fn JobsPage() -> impl IntoView {
                 .jobs
                 .into_iter()
                 .map(|j| {
+                    let who = models_and_runs(&j);
                     view! {
                         <tr>
                             <td><A href=crate::app::href(&format!("/jobs/{}", j.job_id))>{j.job_id[..8].to_owned()}</A></td>
                             <td><span class=format!("pill {}", j.status)>{j.status.to_string()}</span></td>
-                            <td>{j.models.join(", ")}</td>
+                            <td>{who}</td>
                             <td>{format!("{} – {}", j.start_date, j.end_date)}</td>
                             <td>{j.created_at.get(..19).unwrap_or_default().replace('T', " ")}</td>
                             <td>{j.total_duration_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default()}</td>

@@ -7,7 +7,7 @@ mod plan;
 mod results;
 mod settings;
 
-pub use day::DayPage;
+pub use day::{DayPage, day_path};
 pub use job::JobPage;
 pub use jobs::JobsPage;
 pub use plan::PlanPage;

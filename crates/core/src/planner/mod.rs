@@ -406,6 +406,7 @@ fn plan_chain(chain: &Chain, dates: &[PlannedDate], replace: bool) -> ModelRow {
     ModelRow {
         model: chain.model.clone(),
         run: chain.run.clone(),
+        last_completed: latest,
         start_date: chain.start,
         cells,
         runs,

@@ -89,6 +89,9 @@ pub struct ModelRow {
     /// The run.
     #[serde(default = "run::main_run")]
     pub run: String,
+    /// The run's latest completed day before this job; `null` for a new run (it starts from
+    /// the initial cash).
+    pub last_completed: Option<Date>,
     /// Where this run starts: in resume mode the day after its latest completed day.
     pub start_date: Date,
     /// One letter per date of the plan.

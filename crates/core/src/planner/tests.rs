@@ -476,7 +476,7 @@ fn plan_json_shape() {
     );
     assert_eq!(
         json["grid"][0],
-        serde_json::json!({"model": "gpt-5", "run": "main", "start_date": "2025-10-01", "cells": "CRRWW", "runs": 2})
+        serde_json::json!({"model": "gpt-5", "run": "main", "last_completed": "2025-10-01", "start_date": "2025-10-01", "cells": "CRRWW", "runs": 2})
     );
     assert_eq!(json["totals"]["total_model_days"], 5);
     let back: Plan = serde_json::from_value(json).unwrap();

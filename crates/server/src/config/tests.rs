@@ -76,6 +76,10 @@ fn errors_name_the_file_and_the_field() {
             "config file configs/test.json: agent_config.initial_cash: must be > 0",
         ),
         (
+            r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": true, "temperature": 2.5}]}"#,
+            "config file configs/test.json: models[0].temperature: must be between 0 and 2, got 2.5",
+        ),
+        (
             r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": true}], "agent_config": {"max_steps": 0}}"#,
             "config file configs/test.json: agent_config.max_steps: must be > 0",
         ),

@@ -57,7 +57,7 @@ pub fn grid_of(plan: &Plan) -> GridData {
                 }
             });
             Row {
-                model: row.model.clone(),
+                model: ai_trader_core::run::chain_label(&row.model, &row.run),
                 note,
                 cells,
             }

@@ -74,3 +74,33 @@ pub fn ModelChoices(
             .collect_view()
     }
 }
+
+/// The run to create or continue (with the runs the server knows to pick from), how many
+/// independent repeats, and a note kept with them.
+#[component]
+pub fn RunFields(
+    run: RwSignal<String>,
+    repeats: RwSignal<String>,
+    note: RwSignal<String>,
+    known_runs: Signal<Vec<String>>,
+) -> impl IntoView {
+    let options = move || {
+        known_runs
+            .get()
+            .into_iter()
+            .map(|name| view! { <option value=name/> })
+            .collect_view()
+    };
+    view! {
+        <div class="form runs">
+            <label>"Run" <input type="text" id="run" list="run-names" placeholder="main" autocomplete="off"
+                aria-describedby="run-help" prop:value=run on:input=move |ev| run.set(event_target_value(&ev))/></label>
+            <datalist id="run-names">{options}</datalist>
+            <label>"Repeats" <input type="number" id="repeats" min="1" max="20" step="1" inputmode="numeric" placeholder="1"
+                prop:value=repeats on:input=move |ev| repeats.set(event_target_value(&ev))/></label>
+            <label class="wide">"Note" <input type="text" id="note" maxlength="2000" placeholder="What this experiment tries"
+                prop:value=note on:input=move |ev| note.set(event_target_value(&ev))/></label>
+        </div>
+        <p class="hint" id="run-help">"A run is an independent portfolio: a new name starts every model from the initial cash; an existing one continues it. With repeats, each model runs that many times (run-1, run-2, …) to tell skill from luck."</p>
+    }
+}

@@ -14,6 +14,17 @@ use super::state::FormState;
 use super::summary::Preview;
 use crate::api::{self, Abort, ApiError};
 
+/// Repeats as typed: a number goes to the planner (which says when it is out of range); an
+/// empty field means one run. What is not a whole number is sent as 0, which the planner refuses
+/// with its sentence.
+fn repeats_of(text: &str) -> Option<u32> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    Some(text.parse().unwrap_or(0))
+}
+
 /// Every signal of the form (copied freely into closures).
 #[derive(Clone, Copy)]
 pub struct Form {
@@ -25,6 +36,10 @@ pub struct Form {
     pub touched: RwSignal<bool>,
     pub resume: RwSignal<bool>,
     pub replace: RwSignal<bool>,
+    /// The run as typed (empty: main), repeats as typed, and the note.
+    pub run: RwSignal<String>,
+    pub repeats: RwSignal<String>,
+    pub note: RwSignal<String>,
     pub models: RwSignal<Vec<ModelSummary>>,
     pub selected: RwSignal<Vec<String>>,
     pub context: RwSignal<Option<PlanContext>>,
@@ -53,6 +68,9 @@ impl Form {
             touched: RwSignal::new(restored.is_some()),
             resume: RwSignal::new(saved.resume),
             replace: RwSignal::new(saved.replace),
+            run: RwSignal::new(saved.run.clone().unwrap_or_default()),
+            repeats: RwSignal::new(saved.repeats.clone().unwrap_or_default()),
+            note: RwSignal::new(saved.note.clone().unwrap_or_default()),
             models: RwSignal::new(Vec::new()),
             selected: RwSignal::new(saved.models.clone().unwrap_or_default()),
             context: RwSignal::new(None),
@@ -109,6 +127,9 @@ impl Form {
                 models: (!self.models.get().is_empty()).then(|| self.selected.get()),
                 resume: self.resume.get(),
                 replace: self.replace.get(),
+                run: Some(self.run.get()),
+                repeats: Some(self.repeats.get()),
+                note: Some(self.note.get()),
             }
             .save();
         });
@@ -125,6 +146,9 @@ impl Form {
             end_date: self.end.get().map(|d| d.to_string()).unwrap_or_default(),
             models: Some(self.selected.get()),
             replace_existing: self.replace.get(),
+            run: Some(self.run.get().trim().to_owned()).filter(|r| !r.is_empty()),
+            repeats: repeats_of(&self.repeats.get()),
+            note: Some(self.note.get()).filter(|n| !n.trim().is_empty()),
             ..Default::default()
         })
     }

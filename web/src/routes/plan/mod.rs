@@ -18,7 +18,7 @@ use leptos_router::hooks::use_navigate;
 use cells::grid_of;
 pub use cells::plan_cell;
 use context::browser_today;
-use fields::{DateField, ModelChoices};
+use fields::{DateField, ModelChoices, RunFields};
 use form::Form;
 use summary::{PlanSummary, Preview};
 
@@ -107,12 +107,29 @@ pub fn PlanPage() -> impl IntoView {
         touched,
         resume,
         replace,
+        run,
+        repeats,
+        note,
         models,
         selected,
         coverage,
         offline,
+        context,
         ..
     } = form;
+    // The runs the server has for any model, to continue one.
+    let known_runs = Signal::derive(move || {
+        let mut names: Vec<String> = context.with(|c| {
+            c.iter()
+                .flat_map(|c| c.history.values())
+                .flat_map(|h| h.runs.keys().cloned())
+                .collect()
+        });
+        names.sort();
+        names.dedup();
+        names.insert(0, ai_trader_core::run::MAIN_RUN.to_owned());
+        names
+    });
     let (submit_error, confirming) = (start.error, start.confirming);
     view! {
         <section class="page plan">
@@ -129,6 +146,7 @@ pub fn PlanPage() -> impl IntoView {
                 (Some(first), Some(last)) => format!("The server has prices from {first} to {last}{}.", if c.synthetic { " (synthetic demo data)" } else { "" }),
                 _ => "The server has no prices yet.".to_owned(),
             })}</p>
+            <RunFields run repeats note known_runs/>
             <div class="models"><ModelChoices models selected/></div>
             <Show when=move || offline.get()>
                 <p class="notice" id="calendar-only">"The server cannot be reached: this preview uses the exchange calendar alone (no price data, history or busy models)."</p>

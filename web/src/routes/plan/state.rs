@@ -1,4 +1,4 @@
-//! The plan form's state in the URL (`?start=&end=&models=&resume=1&replace=1`), so a reload or
+//! The plan form's state in the URL (`?start=&end=&models=&resume=1&replace=1&run=&repeats=&note=`), so a reload or
 //! a shared link restores it, and in session storage, so leaving for another page and coming
 //! back through the navigation restores it too.
 
@@ -17,6 +17,12 @@ pub struct FormState {
     pub resume: bool,
     /// Re-run completed days.
     pub replace: bool,
+    /// The run's name as typed (empty: main).
+    pub run: Option<String>,
+    /// Repeats as typed.
+    pub repeats: Option<String>,
+    /// The note.
+    pub note: Option<String>,
 }
 
 fn decode(text: &str) -> String {
@@ -54,6 +60,9 @@ impl FormState {
                 }
                 "resume" => state.resume = value == "1",
                 "replace" => state.replace = value == "1",
+                "run" => state.run = Some(value),
+                "repeats" => state.repeats = Some(value),
+                "note" => state.note = Some(value),
                 _ => {}
             }
         }
@@ -77,6 +86,15 @@ impl FormState {
         }
         if self.replace {
             parts.push("replace=1".to_owned());
+        }
+        for (key, value) in [
+            ("run", &self.run),
+            ("repeats", &self.repeats),
+            ("note", &self.note),
+        ] {
+            if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+                parts.push(format!("{key}={}", encode(value)));
+            }
         }
         parts.join("&")
     }

@@ -1,5 +1,6 @@
 //! The portfolio value chart: value and date axes with gridlines, a legend that shows and hides
-//! series, every series' value at the hovered date, and points that open their Day page.
+//! series, every series' value at the hovered date, and points that open their Day page. A
+//! model's repeats are drawn as their mean with a shaded 95 % band.
 
 use std::collections::BTreeSet;
 
@@ -18,10 +19,14 @@ pub struct Series {
     pub name: String,
     /// (date, value), ascending.
     pub points: Vec<(Date, f64)>,
-    /// The dashed baseline (its points open nothing).
+    /// The dashed baseline.
     pub baseline: bool,
     /// Its colour.
     pub colour: &'static str,
+    /// The model-days its points open: (model, run); none for the baseline or a mean.
+    pub opens: Option<(String, String)>,
+    /// (date, low, high) of a shaded band around the line, ascending.
+    pub band: Vec<(Date, f64, f64)>,
 }
 
 const W: f64 = 760.0;
@@ -60,7 +65,10 @@ impl Scale {
         dates.dedup();
         let (lo, hi) = series
             .iter()
-            .flat_map(|s| s.points.iter().map(|(_, v)| *v))
+            .flat_map(|s| {
+                let band = s.band.iter().flat_map(|(_, low, high)| [*low, *high]);
+                s.points.iter().map(|(_, v)| *v).chain(band)
+            })
             .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v)));
         let (lo, hi) = if lo > hi { (0.0, 1.0) } else { (lo, hi) };
         let step = nice_step((hi - lo).max(1.0), 4.0);
@@ -164,8 +172,25 @@ fn hovered_index(ev: &MouseEvent, scale: &Scale) -> Option<usize> {
         .min_by(|a, b| (scale.x(*a) - x).abs().total_cmp(&(scale.x(*b) - x).abs()))
 }
 
-/// One line with its points; a model's points open its Day page.
-fn line<N>(s: &Series, scale: &Scale, day_href: fn(&str, Date) -> String, navigate: N) -> AnyView
+/// The shaded band of a series: its highs left to right, then its lows back.
+fn band(s: &Series, scale: &Scale) -> Option<AnyView> {
+    if s.band.is_empty() {
+        return None;
+    }
+    let highs = s.band.iter().map(|(d, _, high)| (d, high));
+    let lows = s.band.iter().rev().map(|(d, low, _)| (d, low));
+    let points: Vec<String> = highs
+        .chain(lows)
+        .map(|(d, v)| format!("{:.1},{:.1}", scale.x_of(*d), scale.y(*v)))
+        .collect();
+    Some(
+        view! { <polygon class="band" points=points.join(" ") fill=s.colour fill-opacity="0.15" stroke="none"/> }
+            .into_any(),
+    )
+}
+
+/// One line with its points; a run's points open its Day page.
+fn line<N>(s: &Series, scale: &Scale, day_href: DayHref, navigate: N) -> AnyView
 where
     N: Fn(&str, leptos_router::NavigateOptions) + Clone + 'static,
 {
@@ -179,8 +204,8 @@ where
         .iter()
         .map(|(d, v)| {
             let title = format!("{} {d}: {}", s.name, money(*v));
-            let open = (!s.baseline).then(|| {
-                let (href, navigate) = (day_href(&s.name, *d), navigate.clone());
+            let open = s.opens.as_ref().map(|(model, run)| {
+                let (href, navigate) = (day_href(model, run, *d), navigate.clone());
                 move |_| navigate(&href, Default::default())
             });
             let clickable = open.is_some();
@@ -195,6 +220,7 @@ where
         .collect_view();
     view! {
         <g class="series" data-model=s.name.clone()>
+            {band(s, scale)}
             <polyline points=path.join(" ") fill="none" stroke=s.colour stroke-width="2" stroke-dasharray=if s.baseline { "6 4" } else { "" }/>
             {dots}
         </g>
@@ -213,7 +239,13 @@ fn readout(
         .iter()
         .filter_map(|s| {
             let v = s.points.iter().find(|(d, _)| *d == date)?.1;
-            Some(view! { <li><span class="swatch" style=format!("background: {}", s.colour)></span>{format!("{}: {}", s.name, money(v))}</li> })
+            let range = s
+                .band
+                .iter()
+                .find(|(d, ..)| *d == date)
+                .map(|(_, low, high)| format!(" (95 %: {} to {})", money(*low), money(*high)))
+                .unwrap_or_default();
+            Some(view! { <li><span class="swatch" style=format!("background: {}", s.colour)></span>{format!("{}: {}{range}", s.name, money(v))}</li> })
         })
         .collect_view();
     Some(
@@ -245,9 +277,12 @@ fn legend(series: &[Series], hidden: RwSignal<BTreeSet<String>>) -> impl IntoVie
         .collect_view()
 }
 
+/// The page of a model's run on a date.
+pub type DayHref = fn(&str, &str, Date) -> String;
+
 /// The chart of `series`; `day_href` names a model-day's page.
 #[component]
-pub fn Chart(series: Vec<Series>, day_href: fn(&str, Date) -> String) -> impl IntoView {
+pub fn Chart(series: Vec<Series>, day_href: DayHref) -> impl IntoView {
     let hidden = RwSignal::new(BTreeSet::<String>::new());
     let hover = RwSignal::new(None::<usize>);
     let all = StoredValue::new(series);

@@ -4,6 +4,7 @@
 
 mod chart;
 mod csv;
+mod runs;
 
 use ai_trader_core::Date;
 use ai_trader_core::api::{
@@ -20,45 +21,11 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::{self, Abort, ApiError};
 use crate::components::ErrorText;
 use crate::format::{money, pct, ratio};
-use chart::{Chart, Series};
+use ai_trader_core::run::{chain_label, is_run_or_repeat};
+use chart::Chart;
 
-const COLOURS: [&str; 8] = [
-    "#2563eb", "#dc2626", "#15803d", "#9333ea", "#c2410c", "#0e7490", "#a16207", "#be185d",
-];
-const BASELINE_COLOUR: &str = "#4b5563";
-
-fn day_href(model: &str, date: Date) -> String {
-    format!("/day/{model}/{date}")
-}
-
-fn chart_series(ranges: &[ModelRangeResult], baseline: Option<&BaselineResult>) -> Vec<Series> {
-    let mut series: Vec<Series> = ranges
-        .iter()
-        .enumerate()
-        .map(|(i, r)| Series {
-            name: r.model.clone(),
-            points: r
-                .daily_portfolio_values
-                .iter()
-                .map(|v| (v.date, v.portfolio_value))
-                .collect(),
-            baseline: false,
-            colour: COLOURS[i % COLOURS.len()],
-        })
-        .collect();
-    if let Some(b) = baseline {
-        series.push(Series {
-            name: format!("{} buy & hold", b.symbol),
-            points: b
-                .daily_portfolio_values
-                .iter()
-                .map(|v| (v.date, v.portfolio_value))
-                .collect(),
-            baseline: true,
-            colour: BASELINE_COLOUR,
-        });
-    }
-    series
+fn day_href(model: &str, run: &str, date: Date) -> String {
+    crate::app::href(&crate::routes::day_path(model, run, date))
 }
 
 /// Daily values and P&L per model; each cell opens that model-day.
@@ -93,14 +60,16 @@ fn daily(ranges: &[ModelRangeResult]) -> impl IntoView + use<> {
                         let sign = if pnl >= 0.0 { "+" } else { "" };
                         view! {
                             <td class=class title=format!("Value at the close {}", money(value))>
-                                <A href=crate::app::href(&day_href(&r.model, *d)) attr:class="day-link">{format!("{sign}{}", money(pnl))}</A>
+                                <A href=day_href(&r.model, &r.run, *d) attr:class="day-link">{format!("{sign}{}", money(pnl))}</A>
                             </td>
                         }
                         .into_any()
                     }
                 })
                 .collect_view();
-            view! { <tr data-model=r.model.clone()><th>{r.model.clone()}</th>{cells}</tr> }
+            let label = chain_label(&r.model, &r.run);
+            let key = label.clone();
+            view! { <tr data-model=key><th>{label}</th>{cells}</tr> }
         })
         .collect_view();
     view! {
@@ -129,9 +98,11 @@ fn leaderboard(
     });
     let rows = ranked.iter().map(|r| {
         let m = &r.period_metrics;
+        let label = chain_label(&r.model, &r.run);
+        let key = label.clone();
         view! {
-            <tr data-model=r.model.clone()>
-                <th>{r.model.clone()}</th>
+            <tr data-model=key>
+                <th>{label}</th>
                 <td class="num">{money(m.starting_portfolio_value)}</td>
                 <td class="num">{money(m.ending_portfolio_value)}</td>
                 <td class="num">{pct(Some(m.period_return_pct))}</td>
@@ -203,15 +174,58 @@ async fn load(
 
 type Loaded = Result<(Vec<ModelRangeResult>, Option<BaselineResult>), ApiError>;
 
-/// What was loaded, filtered to the models shown, with the model choice and downloads.
+/// The runs to filter by: every run name, and before them each name whose repeats are loaded
+/// (`exp` for `exp-1`, `exp-2`…), which keeps all its repeats.
+fn run_choices(ranges: &[ModelRangeResult]) -> Vec<String> {
+    let mut runs: Vec<String> = ranges.iter().map(|r| r.run.clone()).collect();
+    runs.sort();
+    runs.dedup();
+    let mut bases: Vec<String> = runs
+        .iter()
+        .filter_map(|r| r.rsplit_once('-').map(|(base, _)| base.to_owned()))
+        .filter(|base| runs.iter().filter(|r| is_run_or_repeat(r, base)).count() > 1)
+        .collect();
+    bases.dedup();
+    bases.into_iter().chain(runs).collect()
+}
+
+/// Downloads the server writes: every trade, and the comparison of runs.
+fn server_downloads(
+    (from, to): (Date, Date),
+    run: Option<&str>,
+    job: Option<&str>,
+) -> impl IntoView + use<> {
+    let server = api::server_url();
+    let mut filters = format!("start_date={from}&end_date={to}");
+    if let Some(run) = run {
+        filters.push_str(&format!("&run={run}"));
+    }
+    let trades_filters = match job {
+        Some(j) => format!("{filters}&job_id={j}"),
+        None => filters.clone(),
+    };
+    view! {
+        <a id="csv-trades" href=format!("{server}/results/trades?{trades_filters}&format=csv")>"Trades as CSV"</a>
+        <a id="csv-comparison" href=format!("{server}/results/compare?{filters}&format=csv")>"Runs compared as CSV"</a>
+    }
+}
+
+/// What was loaded, filtered to the models and run shown, with the choices and downloads.
 #[component]
 fn ResultsView(
     loaded: (Vec<ModelRangeResult>, Option<BaselineResult>),
     shown: RwSignal<Option<Vec<String>>>,
+    run: RwSignal<Option<String>>,
     range: (Date, Date),
+    job: Option<String>,
 ) -> impl IntoView {
     let (all, baseline) = loaded;
-    let names: Vec<String> = all.iter().map(|r| r.model.clone()).collect();
+    let mut names: Vec<String> = Vec::new();
+    for r in &all {
+        if !names.contains(&r.model) {
+            names.push(r.model.clone());
+        }
+    }
     let choices = names
         .iter()
         .map(|name| {
@@ -230,30 +244,65 @@ fn ResultsView(
             view! { <label class="model-choice"><input type="checkbox" data-model=name.clone() prop:checked=checked on:change=toggle/>{name.clone()}</label> }
         })
         .collect_view();
+    let run_filter = (run_choices(&all).len() > 1).then(|| {
+        let options = run_choices(&all)
+            .into_iter()
+            .map(|name| {
+                let selected = {
+                    let name = name.clone();
+                    move || run.get().as_deref() == Some(name.as_str())
+                };
+                let value = name.clone();
+                view! { <option value=value prop:selected=selected>{name}</option> }
+            })
+            .collect_view();
+        view! {
+            <label class="run-filter">"Run "
+                <select id="run-filter" on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    run.set((!value.is_empty()).then_some(value));
+                }>
+                    <option value="" prop:selected=move || run.get().is_none()>"All runs"</option>
+                    {options}
+                </select>
+            </label>
+        }
+    });
     let body = move || {
+        let chosen = run.get();
         let ranges: Vec<ModelRangeResult> = all
             .iter()
             .filter(|r| shown.get().is_none_or(|s| s.contains(&r.model)))
+            .filter(|r| {
+                chosen
+                    .as_deref()
+                    .is_none_or(|c| is_run_or_repeat(&r.run, c))
+            })
             .cloned()
             .collect();
         let (from, to) = range;
+        let compared = runs::comparison(&ranges, baseline.as_ref())
+            .map(|c| runs::comparison_table(&c, baseline.as_ref()));
         view! {
             {leaderboard(&ranges, baseline.as_ref())}
+            {compared}
             <p class="downloads">
                 <a id="csv-leaderboard" download=format!("leaderboard-{from}-{to}.csv") href=csv::data_url(&csv::leaderboard(&ranges, baseline.as_ref()))>"Leaderboard as CSV"</a>
                 <a id="csv-daily" download=format!("daily-values-{from}-{to}.csv") href=csv::data_url(&csv::daily(&ranges))>"Daily values as CSV"</a>
+                {server_downloads(range, chosen.as_deref(), job.as_deref())}
             </p>
-            <Chart series=chart_series(&ranges, baseline.as_ref()) day_href=|m, d| crate::app::href(&day_href(m, d))/>
+            <Chart series=runs::chart_series(&ranges, baseline.as_ref()) day_href/>
             {daily(&ranges)}
         }
     };
-    view! { <div class="models">{choices}</div> {body} }
+    view! { <div class="models">{choices}{run_filter}</div> {body} }
 }
 
 /// Keeps the shown range, the models and the job in the URL (replacing the history entry).
 fn keep_in_url(
     range: RwSignal<Option<(Date, Date)>>,
     shown: RwSignal<Option<Vec<String>>>,
+    run: RwSignal<Option<String>>,
     job: Option<String>,
 ) {
     let navigate = use_navigate();
@@ -268,6 +317,12 @@ fn keep_in_url(
                 String::from(js_sys::encode_uri_component(&models.join(",")))
             ));
         }
+        if let Some(r) = run.get() {
+            q.push_str(&format!(
+                "&run={}",
+                String::from(js_sys::encode_uri_component(&r))
+            ));
+        }
         if let Some(j) = &job {
             q.push_str(&format!("&job_id={j}"));
         }
@@ -280,7 +335,7 @@ fn keep_in_url(
     });
 }
 
-/// The results page: `/compare?from=&to=&models=&job_id=`.
+/// The results page: `/compare?from=&to=&models=&run=&job_id=`.
 #[component]
 pub fn ResultsPage() -> impl IntoView {
     let abort = Abort::for_page();
@@ -295,9 +350,11 @@ pub fn ResultsPage() -> impl IntoView {
             .map(str::to_owned)
             .collect::<Vec<_>>()
     }));
+    let run = RwSignal::new(read("run").filter(|r| !r.is_empty()));
     let results = RwSignal::new(None::<Loaded>);
     let range = RwSignal::new(None::<(Date, Date)>);
-    keep_in_url(range, shown, job.clone());
+    keep_in_url(range, shown, run, job.clone());
+    let job_shown = job.clone();
     let show = move || {
         let (Ok(from), Ok(to)) = (
             Date::parse(&from_text.get_untracked()),
@@ -347,7 +404,7 @@ pub fn ResultsPage() -> impl IntoView {
             {move || match results.get() {
                 None => view! { <p class="empty">"Loading…"</p> }.into_any(),
                 Some(Err(e)) => view! { <ErrorText error=e/> }.into_any(),
-                Some(Ok(loaded)) => view! { <ResultsView loaded shown range=range.get_untracked().unwrap_or_default()/> }.into_any(),
+                Some(Ok(loaded)) => view! { <ResultsView loaded shown run range=range.get_untracked().unwrap_or_default() job=job_shown.clone()/> }.into_any(),
             }}
         </section>
     }

@@ -127,13 +127,15 @@ fn is_api_path(path: &str) -> bool {
     })
 }
 
-/// Trunk names built assets `name-<16 hex digits>.ext` (or `…_bg.wasm`).
+/// Trunk names built assets `name-<hash>.ext` (or `…_bg.wasm`), the hash a 64-bit number in hex
+/// without leading zeros: 16 digits, or fewer one time in sixteen (`style-ee4acd7e4231f42.css`).
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// The media type of a UI file, by its extension.
@@ -162,6 +164,10 @@ mod tests {
         assert!(is_hashed_asset("/ai-trader-web-3f2a1b4c5d6e7f80_bg.wasm"));
         assert!(is_hashed_asset("/app/ai-trader-web-3f2a1b4c5d6e7f80.js"));
         assert!(is_hashed_asset("/style-0123456789abcdef.css"));
+        // A hash with a leading zero is written one digit shorter.
+        assert!(is_hashed_asset("/ai-trader-web-ae5471a6c006cdf_bg.wasm"));
+        assert!(is_hashed_asset("/style-ee4acd7e4231f42.css"));
+        assert!(!is_hashed_asset("/ai-trader-web-12.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/"));
         assert!(!is_hashed_asset("/jobs/0123"));

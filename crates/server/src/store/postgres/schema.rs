@@ -180,6 +180,12 @@ INSERT INTO runs (model, run, created_at)
 SELECT d.model, 'main', MIN(j.created_at) FROM job_details d JOIN jobs j ON j.job_id = d.job_id
 GROUP BY d.model;
 "#,
+    // 3: the current days' values in one index (SQLite's migration 10).
+    r"
+DROP INDEX idx_trading_days_current;
+CREATE INDEX idx_trading_days_current ON trading_days(model, run, date)
+    INCLUDE (starting_portfolio_value, ending_portfolio_value) WHERE superseded_by IS NULL;
+",
 ];
 
 /// The advisory lock key migrations hold.

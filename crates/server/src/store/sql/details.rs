@@ -4,7 +4,7 @@
 use ai_trader_core::api::JobDetail;
 use ai_trader_core::{Date, DetailStatus, Progress, SkipReason};
 
-use super::{Conn, StoreError, args, date};
+use super::{Conn, StoreError, Value, args, date};
 
 pub(super) fn detail_status(text: &str) -> Result<DetailStatus, StoreError> {
     DetailStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("detail status {text}")))
@@ -21,19 +21,25 @@ pub(super) enum Scope<'a> {
     Detail(Date, &'a str, &'a str),
 }
 
-impl<'a> Scope<'a> {
-    fn date(self) -> Option<String> {
-        match self {
-            Self::Job => None,
-            Self::Date(d) | Self::Detail(d, ..) => Some(d.to_string()),
-        }
-    }
-
-    fn chain(self) -> (Option<&'a str>, Option<&'a str>) {
-        match self {
-            Self::Detail(_, model, run) => (Some(model), Some(run)),
-            _ => (None, None),
-        }
+impl Scope<'_> {
+    /// The scope as SQL conditions on `job_details`, numbered from `?first`, with their
+    /// values. Each is an equality, so a single model-day is found through the unique index
+    /// however many days the job has.
+    fn condition(self, first: usize) -> (String, Vec<Value>) {
+        let (columns, values): (&[&str], Vec<Value>) = match self {
+            Self::Job => (&[], Vec::new()),
+            Self::Date(d) => (&["date"], args![d.to_string()].to_vec()),
+            Self::Detail(d, model, run) => (
+                &["date", "model", "run"],
+                args![d.to_string(), model, run].to_vec(),
+            ),
+        };
+        let sql = columns
+            .iter()
+            .enumerate()
+            .map(|(i, column)| format!(" AND {column} = ?{}", first + i))
+            .collect();
+        (sql, values)
     }
 }
 
@@ -95,14 +101,14 @@ pub(super) fn move_details(
     m: Move<'_>,
     now: &str,
 ) -> Result<u32, StoreError> {
-    let (day, (model, run)) = (scope.date(), scope.chain());
-    let found = statuses(c, job_id, day.as_deref(), model, run)?;
+    let found = statuses(c, job_id, scope)?;
     let start = match m.to {
         DetailStatus::Running => SET_START,
         DetailStatus::Pending => CLEAR_START,
         _ => KEEP_START,
     };
     let duration = c.dialect().seconds_between("started_at", "?5");
+    let (in_scope, scope_values) = scope.condition(9);
     let sql = format!(
         "UPDATE job_details SET status = ?1, skip_reason = ?2, error = ?3,
              started_at = CASE WHEN ?4 = 1 THEN ?5 WHEN ?4 = 2 THEN NULL ELSE started_at END,
@@ -111,29 +117,24 @@ pub(super) fn move_details(
                  THEN {duration} ELSE NULL END,
              claimed_by = CASE WHEN ?1 = 'running' THEN claimed_by ELSE NULL END,
              lease_until = CASE WHEN ?1 = 'running' THEN lease_until ELSE NULL END
-         WHERE job_id = ?7 AND status = ?8 AND (CAST(?9 AS TEXT) IS NULL OR date = ?9)
-           AND (CAST(?10 AS TEXT) IS NULL OR model = ?10)
-           AND (CAST(?11 AS TEXT) IS NULL OR run = ?11)"
+         WHERE job_id = ?7 AND status = ?8{in_scope}"
     );
     let mut moved = 0;
     for status in found.into_iter().filter(|s| from.contains(s)) {
         status.transition(m.to)?;
-        moved += c.execute(
-            &sql,
-            args![
-                m.to.as_str(),
-                m.skip_reason.map(SkipReason::code),
-                m.error,
-                start,
-                now,
-                m.to.is_terminal(),
-                job_id,
-                status.as_str(),
-                day.clone(),
-                model,
-                run,
-            ],
-        )? as u32;
+        let mut values = args![
+            m.to.as_str(),
+            m.skip_reason.map(SkipReason::code),
+            m.error,
+            start,
+            now,
+            m.to.is_terminal(),
+            job_id,
+            status.as_str(),
+        ]
+        .to_vec();
+        values.extend(scope_values.iter().cloned());
+        moved += c.execute(&sql, &values)? as u32;
     }
     Ok(moved)
 }
@@ -142,15 +143,14 @@ pub(super) fn move_details(
 fn statuses(
     c: &mut dyn Conn,
     job_id: &str,
-    day: Option<&str>,
-    model: Option<&str>,
-    run: Option<&str>,
+    scope: Scope<'_>,
 ) -> Result<Vec<DetailStatus>, StoreError> {
+    let (in_scope, scope_values) = scope.condition(2);
+    let mut values = args![job_id].to_vec();
+    values.extend(scope_values);
     let rows = c.query(
-        "SELECT DISTINCT status FROM job_details
-         WHERE job_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR date = ?2)
-           AND (CAST(?3 AS TEXT) IS NULL OR model = ?3) AND (CAST(?4 AS TEXT) IS NULL OR run = ?4)",
-        args![job_id, day, model, run],
+        &format!("SELECT DISTINCT status FROM job_details WHERE job_id = ?1{in_scope}"),
+        &values,
     )?;
     rows.iter()
         .map(|r| detail_status(&r.get::<String>(0)?))

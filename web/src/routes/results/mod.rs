@@ -85,17 +85,13 @@ fn annualised(m: &ai_trader_core::metrics::PeriodMetrics) -> AnyView {
     }
 }
 
-/// The leaderboard: models by return over the range, the baseline as its own row.
+/// The leaderboard: models by return over the range (a model's runs together, the model by
+/// their mean), the baseline as its own row.
 fn leaderboard(
     ranges: &[ModelRangeResult],
     baseline: Option<&BaselineResult>,
 ) -> impl IntoView + use<> {
-    let mut ranked = ranges.to_vec();
-    ranked.sort_by(|a, b| {
-        b.period_metrics
-            .period_return_pct
-            .total_cmp(&a.period_metrics.period_return_pct)
-    });
+    let ranked = runs::ranked(ranges);
     let rows = ranked.iter().map(|r| {
         let m = &r.period_metrics;
         let label = chain_label(&r.model, &r.run);

@@ -38,6 +38,28 @@ fn by_model(ranges: &[ModelRangeResult]) -> Vec<(&str, Vec<&ModelRangeResult>)> 
     models
 }
 
+/// The results ranked for the leaderboard: models by their runs' mean return, each model's runs
+/// together, best first (with one run per model, simply by return).
+pub fn ranked(ranges: &[ModelRangeResult]) -> Vec<ModelRangeResult> {
+    let mut models: Vec<(f64, Vec<&ModelRangeResult>)> = by_model(ranges)
+        .into_iter()
+        .map(|(_, mut runs)| {
+            runs.sort_by(|a, b| return_of(b).total_cmp(&return_of(a)));
+            let returns: Vec<f64> = runs.iter().map(|r| return_of(r)).collect();
+            (ai_trader_core::stats::mean(&returns).unwrap_or(0.0), runs)
+        })
+        .collect();
+    models.sort_by(|a, b| b.0.total_cmp(&a.0));
+    models
+        .into_iter()
+        .flat_map(|(_, runs)| runs.into_iter().cloned())
+        .collect()
+}
+
+fn return_of(r: &ModelRangeResult) -> f64 {
+    r.period_metrics.period_return_pct
+}
+
 /// A line per model: its run, or the mean of its runs with their 95 % band; the baseline last.
 pub fn chart_series(ranges: &[ModelRangeResult], baseline: Option<&BaselineResult>) -> Vec<Series> {
     let mut series: Vec<Series> = by_model(ranges)

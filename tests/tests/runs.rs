@@ -180,6 +180,25 @@ async fn runs_are_independent_chains_and_replacing_one_leaves_the_others() {
     assert_eq!(early_run["days"], 7);
     assert_eq!(early_run["job_ids"].as_array().unwrap().len(), 2);
 
+    // Reasoning sessions filter by run too, each saying its run.
+    let (_, sessions) = server.get("/reasoning?model=m&run=early").await;
+    let sessions = sessions["sessions"].as_array().unwrap();
+    assert_eq!(
+        sessions.len(),
+        10,
+        "the first job's 9 days and the re-run's one"
+    );
+    assert!(sessions.iter().all(|s| s["run"] == "early"));
+    let (_, main_sessions) = server.get("/reasoning?model=m&run=main").await;
+    assert!(
+        main_sessions["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s.get("run").is_none()),
+        "main's sessions keep the reference's shape"
+    );
+
     // A run name no run can have is refused by name.
     let (status, bad) = server.get("/results?run=no%20such").await;
     assert_eq!(status, 400, "{bad}");

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod calendar;
 pub mod comparison;
+pub mod cost;
 pub mod csv;
 pub mod date;
 pub mod job;

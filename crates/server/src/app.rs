@@ -230,6 +230,11 @@ impl AppState {
             .iter()
             .map(|m| (m.signature.clone(), m.basemodel.clone()))
             .collect();
+        let prices = config
+            .models
+            .iter()
+            .map(|m| (m.signature.clone(), m.effective_pricing(settings.mode)))
+            .collect();
         let downloader = downloader(&settings, &redactor);
         let worker = Worker::new(WorkerParts {
             db: db.clone(),
@@ -237,6 +242,7 @@ impl AppState {
             agents,
             agent_config: config.agent_config.clone(),
             basemodels,
+            prices,
             search: news_search(&settings, &redactor),
             downloader: downloader.clone(),
             clock,

@@ -187,11 +187,12 @@ pub fn replay(
             completed_at: now,
             duration_seconds: 0.0,
         };
+        // What an imported day cost is not known.
         let day = CompletedDay::close(
             (job_id, (model, ai_trader_core::run::MAIN_RUN), date),
             &opening,
             position,
-            activity,
+            (activity, None),
             |s| market.latest_close(s, date),
         )
         .map_err(|e| RunImportError {

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::cost::CostTotal;
+
 use super::{DeploymentInfo, Timestamp, TokenUsage};
 use crate::{Date, DetailStatus, JobStatus, Plan, PlanRequest, Progress, SkipReason};
 
@@ -108,6 +110,9 @@ pub struct JobStatusResponse {
     pub warnings: Option<Vec<String>>,
     /// LLM tokens used by the job's model-days so far.
     pub token_usage: TokenUsage,
+    /// What its committed model-days cost so far.
+    #[serde(default)]
+    pub cost: CostTotal,
     /// With `details_limit`: where this page of details sits. Absent otherwise, so the default
     /// answer stays the reference's.
     #[serde(default, skip_serializing_if = "Option::is_none")]

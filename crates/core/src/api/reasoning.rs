@@ -166,6 +166,10 @@ pub struct ReasoningSession {
     pub conversation: Option<Vec<ConversationMessage>>,
     /// LLM tokens used.
     pub token_usage: TokenUsage,
+    /// What its tokens cost at the prices in force when it ran, USD; `null`: unknown (a
+    /// model without prices).
+    #[serde(default)]
+    pub cost_usd: Option<f64>,
 }
 
 /// The answer of `GET /reasoning`.

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::cost::CostTotal;
+
 use super::{ConversationMessage, Timestamp, TokenUsage};
 use crate::Date;
 use crate::ledger::{CarriedPrice, Side};
@@ -165,6 +167,10 @@ pub struct DayMetadata {
     pub carried_prices: Vec<CarriedPrice>,
     /// LLM tokens used.
     pub token_usage: TokenUsage,
+    /// What its tokens cost at the prices in force when it ran, USD; `null`: unknown (a
+    /// model without prices).
+    #[serde(default)]
+    pub cost_usd: Option<f64>,
 }
 
 /// The `reasoning` of a single-date result: `null`, the summary, or the conversation.
@@ -254,6 +260,9 @@ pub struct ModelRangeResult {
     pub daily_portfolio_values: Vec<DailyValue>,
     /// Metrics over the range.
     pub period_metrics: PeriodMetrics,
+    /// What its days in the range cost.
+    #[serde(default)]
+    pub cost: CostTotal,
 }
 
 /// A result item: a day (single-date query) or a model's range.

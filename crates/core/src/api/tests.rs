@@ -69,7 +69,8 @@ fn status() {
                  "started_at": null, "completed_at": null, "duration_seconds": null}
             ],
             "warnings": ["Skipped 1 dates due to weekends: ['2025-10-04']"],
-            "token_usage": {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500}
+            "token_usage": {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500},
+            "cost": {"usd": 0.0045, "priced_days": 1, "unpriced_days": 0}
         }),
         json!({"deployment_mode": "PROD", "is_dev_mode": false, "preserve_dev_data": null}),
     );
@@ -117,7 +118,8 @@ fn results_single_day_and_range() {
         "trades": [{"action_type": "buy", "symbol": "MSFT", "quantity": 2, "price": 515.5, "created_at": "2025-11-02T14:05:45.600000Z"}],
         "final_position": {"holdings": [{"symbol": "AAPL", "quantity": 5}, {"symbol": "MSFT", "quantity": 2}], "cash": 7719.0, "portfolio_value": 10020.25},
         "metadata": {"total_actions": 1, "session_duration_seconds": 1.25, "completed_at": "2025-11-02T14:05:46Z",
-                     "carried_prices": [], "token_usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}},
+                     "carried_prices": [], "token_usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
+                     "cost_usd": 0.0},
         "reasoning": "I bought 2 MSFT."
     });
     let metrics = json!({
@@ -131,6 +133,7 @@ fn results_single_day_and_range() {
         "model": "gpt-5", "start_date": "2024-01-16", "end_date": "2024-01-17",
         "daily_portfolio_values": [{"date": "2024-01-16", "portfolio_value": 10100.0}, {"date": "2024-01-17", "portfolio_value": 10250.0}],
         "period_metrics": &metrics,
+        "cost": {"usd": 0.0, "priced_days": 0, "unpriced_days": 5},
     });
     let baseline = json!({"symbol": "QQQ", "daily_portfolio_values": [{"date": "2024-01-16", "portfolio_value": 10050.0}], "period_metrics": metrics, "convention": "held"});
     let response: ResultsResponse =
@@ -167,7 +170,8 @@ fn reasoning() {
                 "positions": [{"action_id": 1, "action_type": "buy", "symbol": "AAPL", "amount": 5, "price": 250.0,
                                "cash_after": 8750.0, "portfolio_value": 10000.0}],
                 "conversation": [message, tool],
-                "token_usage": {"prompt_tokens": 900, "completion_tokens": 120, "total_tokens": 1020}
+                "token_usage": {"prompt_tokens": 900, "completion_tokens": 120, "total_tokens": 1020},
+                "cost_usd": null
             }],
             "count": 1,
             "page": {"total": 1, "offset": 0, "limit": 50, "next_offset": null}

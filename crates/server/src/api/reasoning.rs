@@ -131,5 +131,6 @@ fn session(
         positions,
         conversation,
         token_usage: row.usage,
+        cost_usd: row.cost_usd,
     })
 }

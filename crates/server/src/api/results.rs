@@ -10,6 +10,7 @@ use ai_trader_core::api::{
     PositionSnapshot, Reasoning, ReasoningLevel, ResultItem, ResultsQuery, ResultsResponse,
     TradeRecord,
 };
+use ai_trader_core::cost::CostTotal;
 use ai_trader_core::metrics::{
     self, BUY_AND_HOLD_CONVENTION, DailyValue, MetricsInput, buy_and_hold,
 };
@@ -184,6 +185,7 @@ fn day_result(
             completed_at: row.completed_at.clone(),
             carried_prices: row.carried_prices.clone(),
             token_usage: row.usage,
+            cost_usd: row.cost_usd,
         },
         reasoning,
     })
@@ -235,6 +237,7 @@ fn range_results(
             end_date: values[values.len() - 1].date,
             daily_portfolio_values: values,
             period_metrics,
+            cost: CostTotal::of(days.iter().map(|d| d.cost_usd)),
         })));
     }
     Ok(out)

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use ai_trader_core::cost::CostTotal;
+
 use ai_trader_core::api::{
     CancelResponse, JobStatusResponse, JobsQuery, JobsResponse, Page, PlanContextQuery,
     StatusQuery, TriggerRequest, TriggerResponse, trigger_message,
@@ -118,6 +120,10 @@ pub(super) async fn status(
         Some((offset, limit)) => state.db.details_page(&job_id, offset, limit).await?,
     };
     let finished = job.status.is_terminal();
+    let costs = {
+        let job_id = job_id.clone();
+        state.db.call(move |s| s.day_costs(&job_id)).await?
+    };
     let response = JobStatusResponse {
         details_page: page
             .map(|(offset, limit)| Page::new(job.progress.total_model_days, offset, limit)),
@@ -136,6 +142,7 @@ pub(super) async fn status(
         details,
         warnings: Some(job.warnings),
         token_usage: job.token_usage,
+        cost: CostTotal::of(costs),
         deployment: state.deployment(),
     };
     if !finished || page.is_some() {

@@ -3,7 +3,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use ai_trader_core::api::Provider;
+use ai_trader_core::api::{DeploymentMode, Provider};
+use ai_trader_core::cost::Pricing;
 use ai_trader_core::ledger::{DEFAULT_INITIAL_CASH, Fees};
 use ai_trader_core::universe::BENCHMARK;
 use serde::{Deserialize, Serialize};
@@ -45,12 +46,25 @@ pub struct ModelConfig {
     /// default when absent. Repeated runs of a model vary with it.
     #[serde(default)]
     pub temperature: Option<f64>,
+    /// USD per million tokens; without it an LLM model's cost is unknown (never 0).
+    #[serde(default)]
+    pub pricing: Option<Pricing>,
 }
 
 impl ModelConfig {
     /// The configured provider (`openai` when unset, as in the reference).
     pub fn provider(&self) -> Provider {
         self.provider.unwrap_or(Provider::Openai)
+    }
+
+    /// The prices of its model-days in `mode`: free where no LLM is called (the mock, the
+    /// baselines, and LLM models in DEV, which run on the mock), else the configured ones
+    /// (`None`: unknown).
+    pub fn effective_pricing(&self, mode: DeploymentMode) -> Option<Pricing> {
+        match self.provider().effective(mode) {
+            Provider::Openai => self.pricing,
+            _ => Some(Pricing::FREE),
+        }
     }
 }
 
@@ -186,6 +200,7 @@ impl FileConfig {
             latency_ms: None,
             requests_per_minute: None,
             temperature: None,
+            pricing: None,
         };
         Self {
             agent_type: None,
@@ -264,6 +279,10 @@ impl FileConfig {
                     at("temperature"),
                     format!("must be between 0 and 2, got {t}"),
                 ));
+            }
+            if let Some(Err(e)) = model.pricing.map(|p| p.check()) {
+                let message = format!("must be a finite number of USD >= 0, got {}", e.value);
+                return Err((at(&format!("pricing.{}", e.field)), message));
             }
             if let Some(url) = &model.openai_base_url
                 && !(url.starts_with("http://") || url.starts_with("https://"))

@@ -76,6 +76,14 @@ fn errors_name_the_file_and_the_field() {
             "config file configs/test.json: agent_config.initial_cash: must be > 0",
         ),
         (
+            r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": true, "pricing": {"input_per_million": 1, "output_per_million": -2}}]}"#,
+            "config file configs/test.json: models[0].pricing.output_per_million: must be a finite number of USD >= 0, got -2",
+        ),
+        (
+            r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": true, "pricing": {"input_per_million": 1}}]}"#,
+            "config file configs/test.json: models[0].pricing: missing field `output_per_million`",
+        ),
+        (
             r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": true, "temperature": 2.5}]}"#,
             "config file configs/test.json: models[0].temperature: must be between 0 and 2, got 2.5",
         ),

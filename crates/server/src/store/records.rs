@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use ai_trader_core::api::{ConversationMessage, JobSummary, TokenUsage};
 use ai_trader_core::comparison::RunSeries;
+use ai_trader_core::cost::Pricing;
 use ai_trader_core::ledger::{
     CarriedPrice, DayOpening, Fill, Position, Quote, ValuationError, close_day,
 };
@@ -180,19 +181,23 @@ pub struct CompletedDay {
     pub carried_prices: Vec<CarriedPrice>,
     /// What happened during the day.
     pub activity: DayActivity,
+    /// What its tokens cost at the prices in force when it ran, USD; `None`: unknown.
+    pub cost_usd: Option<f64>,
 }
 
 impl CompletedDay {
     /// Closes the day of `model`'s `run` in `job_id` on `date`: values the ending `position`
-    /// at the close (core ledger) against the day's `opening`.
+    /// at the close (core ledger) against the day's `opening`, and prices its tokens at
+    /// `pricing` (unknown without).
     pub fn close(
         (job_id, (model, run), date): (&str, (&str, &str), Date),
         opening: &DayOpening,
         position: Position,
-        activity: DayActivity,
+        (activity, pricing): (DayActivity, Option<Pricing>),
         latest_close: impl Fn(&str) -> Option<Quote>,
     ) -> Result<Self, ValuationError> {
         let close = close_day(opening, &position, date, latest_close)?;
+        let cost_usd = pricing.map(|p| p.cost_usd(&activity.usage));
         Ok(Self {
             job_id: job_id.to_owned(),
             model: model.to_owned(),
@@ -210,6 +215,7 @@ impl CompletedDay {
             days_since_last_trading: opening.days_since_last_trading(date),
             carried_prices: close.valuation.carried,
             activity,
+            cost_usd,
         })
     }
 }
@@ -266,6 +272,8 @@ pub struct DayRow {
     pub total_messages: u32,
     /// Superseded by a later run.
     pub superseded: bool,
+    /// What its tokens cost, USD; `None`: unknown.
+    pub cost_usd: Option<f64>,
 }
 
 /// A stored trade: the ledger's fill and when it was made.

@@ -112,6 +112,7 @@ fn completed(job: &str, date: &str, value: f64) -> CompletedDay {
             completed_at: Clock::system().timestamp(),
             duration_seconds: 0.1,
         },
+        cost_usd: Some(0.0),
     }
 }
 

@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ai_trader_core::cost::Pricing;
 use ai_trader_core::market::DayData;
 use ai_trader_core::{Date, JobStatus};
 use tokio::sync::{Notify, Semaphore, watch};
@@ -41,6 +42,7 @@ struct Inner {
     agents: Agents,
     agent_config: AgentConfig,
     basemodels: BTreeMap<String, String>,
+    prices: BTreeMap<String, Option<Pricing>>,
     search: Option<Arc<NewsSearch>>,
     downloader: Option<Arc<Downloader>>,
     clock: Clock,
@@ -87,6 +89,8 @@ pub struct WorkerParts {
     pub agent_config: AgentConfig,
     /// Each model's basemodel.
     pub basemodels: BTreeMap<String, String>,
+    /// Each model's prices in this deployment (`None`: unknown).
+    pub prices: BTreeMap<String, Option<Pricing>>,
     /// The news search, if configured.
     pub search: Option<Arc<NewsSearch>>,
     /// The price downloader, if configured.
@@ -141,6 +145,7 @@ impl Worker {
                 agents: parts.agents,
                 agent_config: parts.agent_config,
                 basemodels: parts.basemodels,
+                prices: parts.prices,
                 search: parts.search,
                 downloader: parts.downloader,
                 clock: parts.clock,

@@ -68,7 +68,7 @@ impl Inner {
             (job_id, (model, run), date),
             &opening,
             position,
-            activity,
+            (activity, self.prices.get(model.as_str()).copied().flatten()),
             |s| market.latest_close(s, date),
         )?)
     }

@@ -186,6 +186,11 @@ DROP INDEX idx_trading_days_current;
 CREATE INDEX idx_trading_days_current ON trading_days(model, run, date)
     INCLUDE (starting_portfolio_value, ending_portfolio_value) WHERE superseded_by IS NULL;
 ",
+    // 4: what each model-day cost (SQLite's migration 11).
+    r"
+ALTER TABLE trading_days ADD COLUMN cost_usd DOUBLE PRECISION;
+UPDATE trading_days SET cost_usd = 0 WHERE prompt_tokens = 0 AND completion_tokens = 0;
+",
 ];
 
 /// The advisory lock key migrations hold.

@@ -42,8 +42,8 @@ fn insert_day(c: &mut dyn Conn, day: &CompletedDay) -> Result<i64, StoreError> {
         "INSERT INTO trading_days (job_id, model, date, starting_cash, starting_portfolio_value, daily_profit,
              daily_return_pct, ending_cash, ending_portfolio_value, reasoning_summary, total_actions,
              session_duration_seconds, days_since_last_trading, prompt_tokens, completion_tokens, carried_prices,
-             started_at, completed_at, run)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+             started_at, completed_at, run, cost_usd)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
          RETURNING id",
         args![
             &day.job_id,
@@ -65,6 +65,7 @@ fn insert_day(c: &mut dyn Conn, day: &CompletedDay) -> Result<i64, StoreError> {
             &day.activity.started_at,
             &day.activity.completed_at,
             &day.run,
+            day.cost_usd,
         ],
     )?
     .get(0)
@@ -250,6 +251,17 @@ pub(super) fn values(c: &mut dyn Conn, filter: &DayFilter) -> Result<Vec<ValueRo
         .collect()
 }
 
+/// The cost of each model-day a job committed (`None`: unknown).
+pub(super) fn costs(c: &mut dyn Conn, job_id: &str) -> Result<Vec<Option<f64>>, StoreError> {
+    c.query(
+        "SELECT cost_usd FROM trading_days WHERE job_id = ?1",
+        args![job_id],
+    )?
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
+}
+
 pub(super) fn select(c: &mut dyn Conn, filter: &DayFilter) -> Result<Vec<DayRow>, StoreError> {
     let rows = c.query(
         "SELECT id, job_id, model, date, starting_cash, starting_portfolio_value, daily_profit, daily_return_pct,
@@ -257,7 +269,7 @@ pub(super) fn select(c: &mut dyn Conn, filter: &DayFilter) -> Result<Vec<DayRow>
              days_since_last_trading, prompt_tokens, completion_tokens, carried_prices, started_at, completed_at,
              superseded_by IS NOT NULL,
              (SELECT COUNT(*) FROM reasoning_messages m WHERE m.trading_day_id = trading_days.id),
-             run
+             run, cost_usd
          FROM trading_days
          WHERE (CAST(?1 AS TEXT) IS NULL OR job_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR model = ?2)
            AND (CAST(?3 AS TEXT) IS NULL OR date >= ?3) AND (CAST(?4 AS TEXT) IS NULL OR date <= ?4)
@@ -306,6 +318,7 @@ pub(super) fn select(c: &mut dyn Conn, filter: &DayFilter) -> Result<Vec<DayRow>
             completed_at: r.get(18)?,
             superseded: r.get(19)?,
             total_messages: r.get(20)?,
+            cost_usd: r.get(22)?,
         });
     }
     Ok(out)

@@ -232,6 +232,10 @@ impl<B: Backend> DayStore for SqlStore<B> {
         self.backend.read(|c| days::previous(c, (model, run), date))
     }
 
+    fn day_costs(&self, job_id: &str) -> Result<Vec<Option<f64>>, StoreError> {
+        self.backend.read(|c| days::costs(c, job_id))
+    }
+
     fn day_values(&self, filter: &DayFilter) -> Result<Vec<ValueRow>, StoreError> {
         self.backend.read(|c| days::values(c, filter))
     }

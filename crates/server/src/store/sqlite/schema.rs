@@ -263,6 +263,11 @@ DROP INDEX idx_trading_days_current;
 CREATE INDEX idx_trading_days_current ON trading_days(model, run, date, starting_portfolio_value,
     ending_portfolio_value, superseded_by) WHERE superseded_by IS NULL;
 ",
+    // 11: what each model-day cost (NULL: unknown); a day without tokens cost nothing.
+    r"
+ALTER TABLE trading_days ADD COLUMN cost_usd REAL;
+UPDATE trading_days SET cost_usd = 0 WHERE prompt_tokens = 0 AND completion_tokens = 0;
+",
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,157 @@
+//! What model-days cost: a model's prices per million tokens, the cost of a day's usage at the
+//! prices in force when it ran, and totals that keep unknown costs apart (never counted as 0).
+//!
+//! Cost = prompt tokens × input price / 10⁶ + completion tokens × output price / 10⁶, in USD.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::TokenUsage;
+
+/// A model's prices, USD per million tokens (the config's `pricing`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Pricing {
+    /// Per million prompt (input) tokens.
+    pub input_per_million: f64,
+    /// Per million completion (output) tokens.
+    pub output_per_million: f64,
+    /// Per million cached prompt tokens, where the provider discounts them (not used until
+    /// usage reports cached tokens).
+    #[serde(default)]
+    pub cached_input_per_million: Option<f64>,
+}
+
+/// Why a price cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{field} must be a finite number of USD >= 0, got {value}")]
+pub struct PricingError {
+    /// `input_per_million`, `output_per_million` or `cached_input_per_million`.
+    pub field: &'static str,
+    /// The value given.
+    pub value: f64,
+}
+
+impl Pricing {
+    /// Free: the mock and the baselines call no provider.
+    pub const FREE: Self = Self {
+        input_per_million: 0.0,
+        output_per_million: 0.0,
+        cached_input_per_million: None,
+    };
+
+    /// Checks every price is a finite amount ≥ 0.
+    pub fn check(&self) -> Result<(), PricingError> {
+        let prices = [
+            ("input_per_million", Some(self.input_per_million)),
+            ("output_per_million", Some(self.output_per_million)),
+            ("cached_input_per_million", self.cached_input_per_million),
+        ];
+        for (field, value) in prices {
+            if let Some(value) = value.filter(|v| !(v.is_finite() && *v >= 0.0)) {
+                return Err(PricingError { field, value });
+            }
+        }
+        Ok(())
+    }
+
+    /// The cost of `usage` at these prices, in USD.
+    pub fn cost_usd(&self, usage: &TokenUsage) -> f64 {
+        (usage.prompt_tokens as f64 * self.input_per_million
+            + usage.completion_tokens as f64 * self.output_per_million)
+            / 1_000_000.0
+    }
+}
+
+/// A sum of model-day costs. Days without a known cost are counted apart: a total over them is
+/// a lower bound, and says so.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
+pub struct CostTotal {
+    /// The sum of the known costs, USD.
+    pub usd: f64,
+    /// Model-days with a known cost.
+    pub priced_days: u32,
+    /// Model-days whose cost is unknown (a model without prices).
+    pub unpriced_days: u32,
+}
+
+impl CostTotal {
+    /// Adds one model-day's cost (`None`: unknown).
+    pub fn add(&mut self, cost_usd: Option<f64>) {
+        match cost_usd.filter(|c| c.is_finite()) {
+            Some(c) => {
+                self.usd += c;
+                self.priced_days += 1;
+            }
+            None => self.unpriced_days += 1,
+        }
+    }
+
+    /// The total of many model-days.
+    pub fn of(costs: impl IntoIterator<Item = Option<f64>>) -> Self {
+        let mut total = Self::default();
+        for cost in costs {
+            total.add(cost);
+        }
+        total
+    }
+
+    /// The total when every day's cost is known; `None` when some are not.
+    pub fn known(&self) -> Option<f64> {
+        (self.unpriced_days == 0).then_some(self.usd)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usage(prompt: u64, completion: u64) -> TokenUsage {
+        TokenUsage {
+            prompt_tokens: prompt,
+            completion_tokens: completion,
+            total_tokens: prompt + completion,
+        }
+    }
+
+    #[test]
+    fn a_days_cost_is_its_tokens_at_the_prices() {
+        let pricing = Pricing {
+            input_per_million: 1.25,
+            output_per_million: 10.0,
+            cached_input_per_million: None,
+        };
+        let cost = pricing.cost_usd(&usage(340, 75));
+        assert!(
+            (cost - (340.0 * 1.25 + 75.0 * 10.0) / 1e6).abs() < 1e-15,
+            "{cost}"
+        );
+        assert_eq!(Pricing::FREE.cost_usd(&usage(1000, 1000)), 0.0);
+    }
+
+    #[test]
+    fn prices_must_be_finite_and_not_negative() {
+        let mut bad = Pricing::FREE;
+        bad.output_per_million = -1.0;
+        assert_eq!(
+            bad.check().unwrap_err().to_string(),
+            "output_per_million must be a finite number of USD >= 0, got -1"
+        );
+        bad.output_per_million = 1.0;
+        bad.cached_input_per_million = Some(f64::NAN);
+        assert_eq!(bad.check().unwrap_err().field, "cached_input_per_million");
+        assert!(Pricing::FREE.check().is_ok());
+    }
+
+    #[test]
+    fn unknown_costs_are_counted_apart_never_as_zero() {
+        let total = CostTotal::of([Some(0.5), None, Some(0.25)]);
+        assert_eq!(
+            (total.usd, total.priced_days, total.unpriced_days),
+            (0.75, 2, 1)
+        );
+        assert_eq!(total.known(), None);
+        assert_eq!(CostTotal::of([Some(0.5)]).known(), Some(0.5));
+    }
+}

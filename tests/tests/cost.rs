@@ -1,0 +1,103 @@
+//! What model-days cost: a fake OpenAI-compatible provider (real HTTP) answers with known
+//! usage; the stored cost of each day is its tokens at the configured prices, reported by
+//! results, reasoning and the job; a later price change never rewrites it; a model without
+//! prices has an unknown cost, never 0; the mock costs nothing.
+
+use ai_trader_e2e::fake_openai::{FakeOpenAi, Fallback, tool_calls};
+use ai_trader_e2e::llm::{T, day, run_day};
+use ai_trader_e2e::{Options, Workspace};
+use serde_json::{Value, json};
+
+const INPUT: f64 = 2.5;
+const OUTPUT: f64 = 10.0;
+
+fn priced(fake: &FakeOpenAi, input: f64, output: f64) -> String {
+    fake.config("").replace(
+        r#""enabled": true,"#,
+        &format!(
+            r#""enabled": true, "pricing": {{"input_per_million": {input}, "output_per_million": {output}}},"#
+        ),
+    )
+}
+
+fn cost_of(usage: &Value, input: f64, output: f64) -> f64 {
+    (usage["prompt_tokens"].as_f64().unwrap() * input
+        + usage["completion_tokens"].as_f64().unwrap() * output)
+        / 1e6
+}
+
+#[tokio::test]
+async fn a_days_cost_is_its_tokens_at_the_prices_in_force_when_it_ran() {
+    let fake = FakeOpenAi::start().await;
+    fake.fallback(Fallback::Always(tool_calls(
+        Some("Nothing to do today. <FINISH_SIGNAL>"),
+        &[("get_position", json!({}))],
+    )));
+    let workspace = Workspace::new();
+    let options = Options::prod().config(&priced(&fake, INPUT, OUTPUT));
+    workspace.import_real_data(&options);
+    let server = workspace.start(&options);
+
+    let job = run_day(&server, "2025-10-02").await;
+    assert_eq!(job["status"], "completed", "{job}");
+    let stored = day(&server, "2025-10-02").await;
+    let usage = &stored["metadata"]["token_usage"];
+    assert!(usage["prompt_tokens"].as_u64().unwrap() > 0, "{usage}");
+    let expected = cost_of(usage, INPUT, OUTPUT);
+    let cost = stored["metadata"]["cost_usd"].as_f64().unwrap();
+    assert!((cost - expected).abs() < 1e-12, "{cost} vs {expected}");
+    assert_eq!(
+        job["cost"],
+        json!({"usd": cost, "priced_days": 1, "unpriced_days": 0})
+    );
+    let (_, sessions) = server.get("/reasoning?model=gpt-fake").await;
+    assert_eq!(sessions["sessions"][0]["cost_usd"].as_f64(), Some(cost));
+    let (_, range) = server
+        .get("/results?model=gpt-fake&start_date=2025-10-01&end_date=2025-10-03")
+        .await;
+    assert_eq!(range["results"][0]["cost"]["usd"].as_f64(), Some(cost));
+
+    // Prices change: the stored day keeps its cost; a new day costs the new prices.
+    server.terminate(std::time::Duration::from_secs(10));
+    let options = Options::prod().config(&priced(&fake, 100.0, 100.0));
+    let server = workspace.start(&options);
+    let again = day(&server, "2025-10-02").await;
+    assert_eq!(again["metadata"]["cost_usd"].as_f64(), Some(cost));
+    run_day(&server, "2025-10-03").await;
+    let next = day(&server, "2025-10-03").await;
+    let next_cost = next["metadata"]["cost_usd"].as_f64().unwrap();
+    let expected = cost_of(&next["metadata"]["token_usage"], 100.0, 100.0);
+    assert!(
+        (next_cost - expected).abs() < 1e-12,
+        "{next_cost} vs {expected}"
+    );
+
+    // Without prices the cost is unknown, never 0.
+    server.terminate(std::time::Duration::from_secs(10));
+    let options = Options::prod().config(&fake.config(""));
+    let server = workspace.start(&options);
+    let job = run_day(&server, "2025-10-06").await;
+    let unpriced = day(&server, "2025-10-06").await;
+    assert_eq!(unpriced["metadata"]["cost_usd"], Value::Null);
+    assert_eq!(
+        job["cost"],
+        json!({"usd": 0.0, "priced_days": 0, "unpriced_days": 1})
+    );
+}
+
+#[tokio::test]
+async fn the_mock_and_the_baselines_cost_nothing() {
+    let workspace = Workspace::new();
+    let options = Options::dev();
+    workspace.import_real_data(&options);
+    let server = workspace.start(&options);
+    let job = server
+        .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-03"}))
+        .await;
+    let job = server.wait(&job, T).await;
+    assert_eq!(
+        job["cost"],
+        json!({"usd": 0.0, "priced_days": 9, "unpriced_days": 0}),
+        "{job}"
+    );
+}

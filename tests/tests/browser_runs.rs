@@ -105,6 +105,7 @@ async fn repeats_typed_on_the_plan_page_run_and_are_compared_with_intervals() {
     browser
         .wait_text("h1", |t| t == "mock-trader (run sept-2) on 2025-09-03")
         .await;
+    browser.wait_text("#day-cost", |t| t == "free").await;
 
     // The results: the comparison with intervals, the mean and its band in the chart.
     browser
@@ -137,6 +138,14 @@ async fn repeats_typed_on_the_plan_page_run_and_are_compared_with_intervals() {
             .await;
     }
     browser.screenshot("runs-results").await;
+    let costs = browser
+        .eval("return [...document.querySelectorAll('#leaderboard tbody tr:not(.baseline) td:nth-last-child(2)')].map(c => c.textContent)")
+        .await;
+    assert_eq!(
+        costs,
+        json!(["free", "free", "free"]),
+        "the mock costs nothing"
+    );
     // Filter by run: one run left, no comparison.
     browser
         .eval("const s = document.querySelector('#run-filter'); s.value = 'sept-2'; s.dispatchEvent(new Event('change', {bubbles: true}));")

@@ -50,6 +50,7 @@ async fn a_days_cost_is_its_tokens_at_the_prices_in_force_when_it_ran() {
         job["cost"],
         json!({"usd": cost, "priced_days": 1, "unpriced_days": 0})
     );
+    assert_eq!(job["cost_by_model"]["gpt-fake"], job["cost"]);
     let (_, sessions) = server.get("/reasoning?model=gpt-fake").await;
     assert_eq!(sessions["sessions"][0]["cost_usd"].as_f64(), Some(cost));
     let (_, range) = server

@@ -97,6 +97,27 @@ impl CostTotal {
         total
     }
 
+    /// The totals of many model-days per key (a model, say), and over all of them.
+    pub fn by_key<K: Ord>(
+        costs: impl IntoIterator<Item = (K, Option<f64>)>,
+    ) -> (std::collections::BTreeMap<K, Self>, Self) {
+        let mut per_key: std::collections::BTreeMap<K, Self> = Default::default();
+        let mut all = Self::default();
+        for (key, cost) in costs {
+            per_key.entry(key).or_default().add(cost);
+            all.add(cost);
+        }
+        (per_key, all)
+    }
+
+    /// Profit per dollar spent: `profit / usd`; `None` when a day's cost is unknown or nothing
+    /// was spent.
+    pub fn return_per_dollar(&self, profit: f64) -> Option<f64> {
+        let spent = self.known().filter(|usd| *usd > 0.0)?;
+        let ratio = profit / spent;
+        ratio.is_finite().then_some(ratio)
+    }
+
     /// The total when every day's cost is known; `None` when some are not.
     pub fn known(&self) -> Option<f64> {
         (self.unpriced_days == 0).then_some(self.usd)
@@ -153,5 +174,20 @@ mod tests {
         );
         assert_eq!(total.known(), None);
         assert_eq!(CostTotal::of([Some(0.5)]).known(), Some(0.5));
+    }
+
+    #[test]
+    fn totals_per_key_and_return_per_dollar() {
+        let (per_model, all) = CostTotal::by_key([("a", Some(1.0)), ("b", None), ("a", Some(0.5))]);
+        assert_eq!(per_model["a"], CostTotal::of([Some(1.0), Some(0.5)]));
+        assert_eq!(per_model["b"].unpriced_days, 1);
+        assert_eq!((all.priced_days, all.unpriced_days), (2, 1));
+        assert_eq!(per_model["a"].return_per_dollar(30.0), Some(20.0));
+        assert_eq!(per_model["b"].return_per_dollar(30.0), None, "unknown cost");
+        assert_eq!(
+            CostTotal::of([Some(0.0)]).return_per_dollar(30.0),
+            None,
+            "nothing spent"
+        );
     }
 }

@@ -148,7 +148,8 @@ fn DayView(
             <p class="status">{format!("Profit {} ({:+.2} %) · {} · {} prompt + {} completion tokens",
                 money(d.daily_metrics.profit), d.daily_metrics.return_pct,
                 count(d.trades.len() as u32, "trade", "trades"),
-                u.prompt_tokens, u.completion_tokens)}</p>
+                u.prompt_tokens, u.completion_tokens)}
+                " · cost " <span id="day-cost">{crate::format::usd(d.metadata.cost_usd)}</span></p>
             {summary}
             <div class="positions">
                 {position("Start of day", &d.starting_position)}

@@ -113,6 +113,9 @@ pub struct JobStatusResponse {
     /// What its committed model-days cost so far.
     #[serde(default)]
     pub cost: CostTotal,
+    /// The same per model.
+    #[serde(default)]
+    pub cost_by_model: std::collections::BTreeMap<String, CostTotal>,
     /// With `details_limit`: where this page of details sits. Absent otherwise, so the default
     /// answer stays the reference's.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -70,7 +70,8 @@ fn status() {
             ],
             "warnings": ["Skipped 1 dates due to weekends: ['2025-10-04']"],
             "token_usage": {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500},
-            "cost": {"usd": 0.0045, "priced_days": 1, "unpriced_days": 0}
+            "cost": {"usd": 0.0045, "priced_days": 1, "unpriced_days": 0},
+            "cost_by_model": {"gpt-5": {"usd": 0.0045, "priced_days": 1, "unpriced_days": 0}}
         }),
         json!({"deployment_mode": "PROD", "is_dev_mode": false, "preserve_dev_data": null}),
     );

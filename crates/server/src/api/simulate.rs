@@ -124,6 +124,7 @@ pub(super) async fn status(
         let job_id = job_id.clone();
         state.db.call(move |s| s.day_costs(&job_id)).await?
     };
+    let (cost_by_model, cost) = CostTotal::by_key(costs);
     let response = JobStatusResponse {
         details_page: page
             .map(|(offset, limit)| Page::new(job.progress.total_model_days, offset, limit)),
@@ -142,7 +143,8 @@ pub(super) async fn status(
         details,
         warnings: Some(job.warnings),
         token_usage: job.token_usage,
-        cost: CostTotal::of(costs),
+        cost,
+        cost_by_model,
         deployment: state.deployment(),
     };
     if !finished || page.is_some() {

@@ -282,8 +282,8 @@ pub trait DayStore {
         date: Date,
     ) -> Result<Option<PreviousDay>, StoreError>;
 
-    /// The cost of each model-day a job committed, in no order (`None`: unknown).
-    fn day_costs(&self, job_id: &str) -> Result<Vec<Option<f64>>, StoreError>;
+    /// The model and cost of each model-day a job committed, in no order (`None`: unknown).
+    fn day_costs(&self, job_id: &str) -> Result<Vec<(String, Option<f64>)>, StoreError>;
 
     /// The values of the current days matching a filter (its job and `current_only` are not
     /// used: these are always current days), ordered by model, run, then date.

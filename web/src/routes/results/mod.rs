@@ -85,6 +85,19 @@ fn annualised(m: &ai_trader_core::metrics::PeriodMetrics) -> AnyView {
     }
 }
 
+/// A range's cost: known, free, or a lower bound with the days whose cost is unknown.
+fn cost_text(cost: &ai_trader_core::cost::CostTotal) -> String {
+    match cost.known() {
+        Some(usd) => crate::format::usd(Some(usd)),
+        None if cost.priced_days == 0 => crate::format::usd(None),
+        None => format!(
+            "≥ {} ({} days unknown)",
+            crate::format::usd(Some(cost.usd)),
+            cost.unpriced_days
+        ),
+    }
+}
+
 /// The leaderboard: models by return over the range (a model's runs together, the model by
 /// their mean), the baseline as its own row.
 fn leaderboard(
@@ -107,6 +120,8 @@ fn leaderboard(
                 <td class="num">{format!("{:.2} %", m.max_drawdown_pct)}</td>
                 <td class="num">{m.win_rate_pct.map(|w| format!("{w:.0} %")).unwrap_or_else(|| "—".into())}</td>
                 <td class="num">{m.number_of_trades}</td>
+                <td class="num">{cost_text(&r.cost)}</td>
+                <td class="num">{ratio(r.cost.return_per_dollar(m.ending_portfolio_value - m.starting_portfolio_value))}</td>
             </tr>
         }
     }).collect_view();
@@ -121,6 +136,8 @@ fn leaderboard(
                 <td class="num">{annualised(m)}</td>
                 <td class="num">{ratio(m.sharpe_ratio)}</td>
                 <td class="num">{format!("{:.2} %", m.max_drawdown_pct)}</td>
+                <td class="num">"—"</td>
+                <td class="num">"—"</td>
                 <td class="num">"—"</td>
                 <td class="num">"—"</td>
             </tr>
@@ -139,6 +156,8 @@ fn leaderboard(
                     <th class="num">"Max drawdown"</th>
                     <th class="num">"Win rate"</th>
                     <th class="num">"Trades"</th>
+                    <th class="num" title="What the model-days' tokens cost at the prices in force when they ran">"Cost"</th>
+                    <th class="num" title="Profit over the range per dollar spent on tokens">"Profit per $"</th>
                 </tr></thead>
                 <tbody>{rows}{baseline_row}</tbody>
             </table>

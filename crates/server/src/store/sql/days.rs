@@ -251,14 +251,17 @@ pub(super) fn values(c: &mut dyn Conn, filter: &DayFilter) -> Result<Vec<ValueRo
         .collect()
 }
 
-/// The cost of each model-day a job committed (`None`: unknown).
-pub(super) fn costs(c: &mut dyn Conn, job_id: &str) -> Result<Vec<Option<f64>>, StoreError> {
+/// The model and cost of each model-day a job committed (`None`: unknown).
+pub(super) fn costs(
+    c: &mut dyn Conn,
+    job_id: &str,
+) -> Result<Vec<(String, Option<f64>)>, StoreError> {
     c.query(
-        "SELECT cost_usd FROM trading_days WHERE job_id = ?1",
+        "SELECT model, cost_usd FROM trading_days WHERE job_id = ?1",
         args![job_id],
     )?
     .iter()
-    .map(|r| r.get(0))
+    .map(|r| Ok((r.get(0)?, r.get(1)?)))
     .collect()
 }
 

@@ -232,7 +232,7 @@ impl<B: Backend> DayStore for SqlStore<B> {
         self.backend.read(|c| days::previous(c, (model, run), date))
     }
 
-    fn day_costs(&self, job_id: &str) -> Result<Vec<Option<f64>>, StoreError> {
+    fn day_costs(&self, job_id: &str) -> Result<Vec<(String, Option<f64>)>, StoreError> {
         self.backend.read(|c| days::costs(c, job_id))
     }
 

@@ -84,6 +84,12 @@ async fn a_days_cost_is_its_tokens_at_the_prices_in_force_when_it_ran() {
         job["cost"],
         json!({"usd": 0.0, "priced_days": 0, "unpriced_days": 1})
     );
+    // The run's cost over its current days: two priced, one unknown.
+    let (_, runs) = server.get("/runs?model=gpt-fake").await;
+    let run_cost = &runs["runs"][0]["cost"];
+    assert_eq!(run_cost["priced_days"], 2, "{runs}");
+    assert_eq!(run_cost["unpriced_days"], 1);
+    assert!((run_cost["usd"].as_f64().unwrap() - (cost + next_cost)).abs() < 1e-12);
 }
 
 #[tokio::test]

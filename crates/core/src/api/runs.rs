@@ -7,6 +7,7 @@ use super::common::Timestamp;
 use super::results::BaselineResult;
 use crate::Date;
 use crate::comparison::{ModelComparison, RunSeries};
+use crate::cost::CostTotal;
 use crate::metrics::total_return_pct;
 
 /// One run of a model, as `GET /runs` lists it.
@@ -33,15 +34,18 @@ pub struct RunInfo {
     pub return_pct: Option<f64>,
     /// The jobs that hold it, oldest first.
     pub job_ids: Vec<String>,
+    /// What its current days cost.
+    pub cost: CostTotal,
 }
 
 impl RunInfo {
-    /// A run's figures from its current days (`series.daily_values`, ascending).
+    /// A run's figures from its current days (`series.daily_values`, ascending) and their
+    /// `cost`.
     pub fn new(
         series: &RunSeries,
-        note: Option<String>,
-        created_at: Timestamp,
+        (note, created_at): (Option<String>, Timestamp),
         job_ids: Vec<String>,
+        cost: CostTotal,
     ) -> Self {
         let last = series.daily_values.last();
         Self {
@@ -55,6 +59,7 @@ impl RunInfo {
             final_value: last.map(|d| d.portfolio_value),
             return_pct: last.map(|d| total_return_pct(series.starting_value, d.portfolio_value)),
             job_ids,
+            cost,
         }
     }
 }

@@ -7,6 +7,7 @@ use ai_trader_core::api::{
     BaselineResult, CompareQuery, CompareResponse, RunInfo, RunsQuery, RunsResponse,
 };
 use ai_trader_core::comparison::{ModelComparison, RunSeries, compare as compare_runs};
+use ai_trader_core::cost::CostTotal;
 use ai_trader_core::run::is_run_or_repeat;
 use ai_trader_core::stats::{CONFIDENCE, Estimate, INTERVAL_METHOD};
 use axum::Json;
@@ -30,7 +31,7 @@ pub(super) async fn runs(
 ) -> Result<Response, AppError> {
     let as_csv = csv::wanted(query.format.as_deref(), &headers)?;
     let model = query.model.filter(|m| !m.is_empty());
-    let (records, values) = state
+    let (records, values, costs) = state
         .db
         .call(move |store| {
             let filter = DayFilter {
@@ -42,9 +43,10 @@ pub(super) async fn runs(
                 .into_iter()
                 .filter(|r| model.as_ref().is_none_or(|m| *m == r.model))
                 .collect();
-            Ok((records, store.day_values(&filter)?))
+            Ok((records, store.day_values(&filter)?, store.current_costs()?))
         })
         .await?;
+    let (costs, _) = CostTotal::by_key(costs);
     let series = run_series(values);
     let runs: Vec<RunInfo> = records
         .into_iter()
@@ -59,7 +61,11 @@ pub(super) async fn runs(
                 .iter()
                 .find(|s| s.model == r.model && s.run == r.run)
                 .unwrap_or(&empty);
-            RunInfo::new(days, r.note, r.created_at, r.job_ids)
+            let cost = costs
+                .get(&(r.model.clone(), r.run.clone()))
+                .copied()
+                .unwrap_or_default();
+            RunInfo::new(days, (r.note, r.created_at), r.job_ids, cost)
         })
         .collect();
     if as_csv {
@@ -84,6 +90,8 @@ fn runs_csv(runs: &[RunInfo]) -> Csv {
         "final_value",
         "return_pct",
         "job_ids",
+        "cost_usd",
+        "unpriced_days",
     ]);
     for r in runs {
         let (first, last) = (
@@ -102,6 +110,8 @@ fn runs_csv(runs: &[RunInfo]) -> Csv {
             r.final_value.into(),
             r.return_pct.into(),
             jobs.as_str().into(),
+            r.cost.usd.into(),
+            r.cost.unpriced_days.into(),
         ]);
     }
     csv

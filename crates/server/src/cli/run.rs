@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use ai_trader_core::api::BaselineResult;
 use ai_trader_core::comparison::{ModelComparison, compare};
+use ai_trader_core::cost::CostTotal;
 use ai_trader_core::metrics::round2;
 use ai_trader_core::stats::{Estimate, INTERVAL_METHOD};
 use ai_trader_core::{JobStatus, PlanError, PlanRequest};
@@ -90,9 +91,13 @@ async fn print_results(state: &AppState, job_id: &str, status: JobStatus) -> any
 
 /// One line per run: days, values, return and trades.
 fn print_runs(compared: &[ModelComparison], days: &[DayRow]) {
+    let (costs, total) = CostTotal::by_key(
+        days.iter()
+            .map(|d| ((d.model.as_str(), d.run.as_str()), d.cost_usd)),
+    );
     println!(
-        "{:<24} {:<12} {:>5} {:>14} {:>9} {:>7}",
-        "model", "run", "days", "end value", "return", "trades"
+        "{:<24} {:<12} {:>5} {:>14} {:>9} {:>7} {:>12}",
+        "model", "run", "days", "end value", "return", "trades", "cost"
     );
     for model in compared {
         for run in &model.runs {
@@ -101,8 +106,11 @@ fn print_runs(compared: &[ModelComparison], days: &[DayRow]) {
                 .filter(|d| d.model == model.model && d.run == run.run)
                 .map(|d| d.total_actions)
                 .sum();
+            let cost = costs
+                .get(&(model.model.as_str(), run.run.as_str()))
+                .map_or_else(|| "-".to_owned(), cost_text);
             println!(
-                "{:<24} {:<12} {:>5} {:>14.2} {:>8.2}% {trades:>7}",
+                "{:<24} {:<12} {:>5} {:>14.2} {:>8.2}% {trades:>7} {cost:>12}",
                 model.model,
                 run.run,
                 run.trading_days,
@@ -110,6 +118,17 @@ fn print_runs(compared: &[ModelComparison], days: &[DayRow]) {
                 round2(run.period_return_pct)
             );
         }
+    }
+    println!("cost of the job: {}", cost_text(&total));
+}
+
+/// `$0.0123`, `free`, `unknown`, or a lower bound when some days' cost is unknown.
+fn cost_text(cost: &CostTotal) -> String {
+    match cost.known() {
+        Some(0.0) => "free".to_owned(),
+        Some(usd) => format!("${usd:.4}"),
+        None if cost.priced_days == 0 => "unknown".to_owned(),
+        None => format!(">= ${:.4} ({} days unknown)", cost.usd, cost.unpriced_days),
     }
 }
 

@@ -26,7 +26,7 @@ use ai_trader_core::{Date, JobStatus, Plan, PlanError};
 pub use db::Db;
 pub use records::{
     ActionRow, CancelOutcome, CompletedDay, DayActivity, DayFilter, DayRow, DayValues, JobRecord,
-    NewJob, PreviousDay, RunRecord, ValueRow, run_series,
+    NewJob, PreviousDay, RunCost, RunRecord, ValueRow, run_series,
 };
 
 use crate::market::{Bar, MarketData, PriceSource};
@@ -281,6 +281,9 @@ pub trait DayStore {
         run: &str,
         date: Date,
     ) -> Result<Option<PreviousDay>, StoreError>;
+
+    /// The (model, run) and cost of every current day, in no order (`None`: unknown).
+    fn current_costs(&self) -> Result<Vec<RunCost>, StoreError>;
 
     /// The model and cost of each model-day a job committed, in no order (`None`: unknown).
     fn day_costs(&self, job_id: &str) -> Result<Vec<(String, Option<f64>)>, StoreError>;

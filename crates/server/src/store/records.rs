@@ -348,3 +348,6 @@ pub fn run_series(rows: impl IntoIterator<Item = ValueRow>) -> Vec<RunSeries> {
     }
     out
 }
+
+/// A current day's (model, run) and cost (`None`: unknown).
+pub type RunCost = ((String, String), Option<f64>);

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use super::details::{self, Move};
 use super::{Conn, StoreError, args, date, jobs, json, placeholders, to_json};
 use crate::store::{
-    ActionRow, CompletedDay, DayFilter, DayRow, DayValues, ImportRefused, PreviousDay, ValueRow,
+    ActionRow, CompletedDay, DayFilter, DayRow, DayValues, ImportRefused, PreviousDay, RunCost,
+    ValueRow,
 };
 use ai_trader_core::api::{ConversationMessage, Role, TokenUsage, ToolCallRecord};
 use ai_trader_core::ledger::{CarriedPrice, Fill, Side};
@@ -262,6 +263,17 @@ pub(super) fn costs(
     )?
     .iter()
     .map(|r| Ok((r.get(0)?, r.get(1)?)))
+    .collect()
+}
+
+/// The model, run and cost of every current day (`None`: unknown).
+pub(super) fn current_costs(c: &mut dyn Conn) -> Result<Vec<RunCost>, StoreError> {
+    c.query(
+        "SELECT model, run, cost_usd FROM trading_days WHERE superseded_by IS NULL",
+        &[],
+    )?
+    .iter()
+    .map(|r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))
     .collect()
 }
 

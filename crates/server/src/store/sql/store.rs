@@ -13,7 +13,7 @@ use crate::market::{Bar, MarketData, PriceSource};
 use crate::store::{
     ActionRow, CancelOutcome, ClaimRequest, Claims, CompletedDay, DayFilter, DayRow, DayStore,
     ImportRefused, JobRecord, JobStore, Lease, NewJob, PlanFn, PlanningState, PreviousDay,
-    PriceStore, RunRecord, Store, StoreError, ValueRow, Wake,
+    PriceStore, RunCost, RunRecord, Store, StoreError, ValueRow, Wake,
 };
 
 /// A database the shared SQL runs on.
@@ -230,6 +230,10 @@ impl<B: Backend> DayStore for SqlStore<B> {
         date: Date,
     ) -> Result<Option<PreviousDay>, StoreError> {
         self.backend.read(|c| days::previous(c, (model, run), date))
+    }
+
+    fn current_costs(&self) -> Result<Vec<RunCost>, StoreError> {
+        self.backend.read(days::current_costs)
     }
 
     fn day_costs(&self, job_id: &str) -> Result<Vec<(String, Option<f64>)>, StoreError> {

@@ -21,16 +21,6 @@ pub fn pct(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{v:+.2} %"))
 }
 
-/// What model-days cost: `$0.0123` (four decimals: a day often costs cents), `free`, or
-/// `unknown` (a model without prices; never shown as 0).
-pub fn usd(cost: Option<f64>) -> String {
-    match cost {
-        None => "unknown".to_owned(),
-        Some(0.0) => "free".to_owned(),
-        Some(c) => format!("${c:.4}"),
-    }
-}
-
 /// `1.23`, or `—`.
 pub fn ratio(value: Option<f64>) -> String {
     value.map_or_else(|| "—".to_owned(), |v| format!("{v:.2}"))

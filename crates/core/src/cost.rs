@@ -63,6 +63,16 @@ impl Pricing {
     }
 }
 
+/// A day's cost for a person: `$0.0123` (four decimals: a day often costs cents), `free`, or
+/// `unknown` (a model without prices; never shown as 0).
+pub fn describe_usd(cost_usd: Option<f64>) -> String {
+    match cost_usd {
+        None => "unknown".to_owned(),
+        Some(0.0) => "free".to_owned(),
+        Some(c) => format!("${c:.4}"),
+    }
+}
+
 /// A sum of model-day costs. Days without a known cost are counted apart: a total over them is
 /// a lower bound, and says so.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -124,6 +134,23 @@ impl CostTotal {
     }
 }
 
+/// The total for a person: known, free, unknown, or a lower bound naming the days whose cost is
+/// unknown (`≥ $0.0100 (2 days unknown)`).
+impl std::fmt::Display for CostTotal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.known() {
+            Some(usd) => f.write_str(&describe_usd(Some(usd))),
+            None if self.priced_days == 0 => f.write_str(&describe_usd(None)),
+            None => write!(
+                f,
+                "≥ {} ({} days unknown)",
+                describe_usd(Some(self.usd)),
+                self.unpriced_days
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +201,17 @@ mod tests {
         );
         assert_eq!(total.known(), None);
         assert_eq!(CostTotal::of([Some(0.5)]).known(), Some(0.5));
+    }
+
+    #[test]
+    fn costs_are_described_without_ever_showing_unknown_as_zero() {
+        assert_eq!(describe_usd(Some(0.0123)), "$0.0123");
+        assert_eq!(CostTotal::of([Some(0.0)]).to_string(), "free");
+        assert_eq!(CostTotal::of([None]).to_string(), "unknown");
+        assert_eq!(
+            CostTotal::of([Some(0.01), None, None]).to_string(),
+            "≥ $0.0100 (2 days unknown)"
+        );
     }
 
     #[test]

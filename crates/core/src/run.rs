@@ -93,11 +93,17 @@ pub fn repeat_names(run: &str, repeats: u32) -> Vec<String> {
 
 /// Whether `name` is `run` or one of its repeats (`run-<n>`, see [`repeat_names`]).
 pub fn is_run_or_repeat(name: &str, run: &str) -> bool {
-    name == run
-        || name
-            .strip_prefix(run)
-            .and_then(|rest| rest.strip_prefix('-'))
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    name == run || repeat_of(name).is_some_and(|(base, _)| base == run)
+}
+
+/// The run a repeat belongs to and its number: `exp-12` is repeat 12 of `exp`; `None` for a
+/// name without a numeric suffix.
+pub fn repeat_of(name: &str) -> Option<(&str, u64)> {
+    let (base, n) = name.rsplit_once('-')?;
+    if base.is_empty() || n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((base, n.parse().unwrap_or(u64::MAX)))
 }
 
 /// How a (model, run) pair is named to a person: the model alone for the main run.
@@ -144,6 +150,15 @@ mod tests {
         assert!(!is_run_or_repeat("exp-", "exp"));
         assert!(!is_run_or_repeat("expert", "exp"));
         assert!(!is_run_or_repeat("main", "exp"));
+    }
+
+    #[test]
+    fn a_repeat_names_its_run_and_number() {
+        assert_eq!(repeat_of("exp-12"), Some(("exp", 12)));
+        assert_eq!(repeat_of("oct-2025-3"), Some(("oct-2025", 3)));
+        assert_eq!(repeat_of("exp"), None);
+        assert_eq!(repeat_of("my-run"), None);
+        assert_eq!(repeat_of("-3"), None);
     }
 
     #[test]

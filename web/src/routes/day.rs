@@ -149,7 +149,7 @@ fn DayView(
                 money(d.daily_metrics.profit), d.daily_metrics.return_pct,
                 count(d.trades.len() as u32, "trade", "trades"),
                 u.prompt_tokens, u.completion_tokens)}
-                " · cost " <span id="day-cost">{crate::format::usd(d.metadata.cost_usd)}</span></p>
+                " · cost " <span id="day-cost">{ai_trader_core::cost::describe_usd(d.metadata.cost_usd)}</span></p>
             {summary}
             <div class="positions">
                 {position("Start of day", &d.starting_position)}

@@ -8,7 +8,7 @@ use ai_trader_core::api::{
 };
 use ai_trader_core::comparison::{ModelComparison, RunSeries, compare as compare_runs};
 use ai_trader_core::cost::CostTotal;
-use ai_trader_core::run::is_run_or_repeat;
+use ai_trader_core::run::{is_run_or_repeat, repeat_of};
 use ai_trader_core::stats::{CONFIDENCE, Estimate, INTERVAL_METHOD};
 use axum::Json;
 use axum::extract::State;
@@ -207,12 +207,8 @@ pub(super) async fn compare(
 
 /// Sorts `exp-2` before `exp-10`: the name without its number, then the number.
 fn repeat_order(run: &str) -> (String, u64) {
-    match run.rsplit_once('-') {
-        Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
-            (base.to_owned(), n.parse().unwrap_or(u64::MAX))
-        }
-        _ => (run.to_owned(), 0),
-    }
+    let (base, n) = repeat_of(run).unwrap_or((run, 0));
+    (base.to_owned(), n)
 }
 
 /// The comparison table: one row per model, each statistic's mean and interval.

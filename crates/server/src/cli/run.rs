@@ -108,7 +108,7 @@ fn print_runs(compared: &[ModelComparison], days: &[DayRow]) {
                 .sum();
             let cost = costs
                 .get(&(model.model.as_str(), run.run.as_str()))
-                .map_or_else(|| "-".to_owned(), cost_text);
+                .map_or_else(|| "-".to_owned(), ToString::to_string);
             println!(
                 "{:<24} {:<12} {:>5} {:>14.2} {:>8.2}% {trades:>7} {cost:>12}",
                 model.model,
@@ -119,17 +119,7 @@ fn print_runs(compared: &[ModelComparison], days: &[DayRow]) {
             );
         }
     }
-    println!("cost of the job: {}", cost_text(&total));
-}
-
-/// `$0.0123`, `free`, `unknown`, or a lower bound when some days' cost is unknown.
-fn cost_text(cost: &CostTotal) -> String {
-    match cost.known() {
-        Some(0.0) => "free".to_owned(),
-        Some(usd) => format!("${usd:.4}"),
-        None if cost.priced_days == 0 => "unknown".to_owned(),
-        None => format!(">= ${:.4} ({} days unknown)", cost.usd, cost.unpriced_days),
-    }
+    println!("cost of the job: {total}");
 }
 
 /// Per model: each statistic's mean ± half its 95% interval over the runs, and how many runs

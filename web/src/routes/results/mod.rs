@@ -21,7 +21,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::{self, Abort, ApiError};
 use crate::components::ErrorText;
 use crate::format::{money, pct, ratio};
-use ai_trader_core::run::{chain_label, is_run_or_repeat};
+use ai_trader_core::run::{chain_label, is_run_or_repeat, repeat_of};
 use chart::Chart;
 
 fn day_href(model: &str, run: &str, date: Date) -> String {
@@ -85,19 +85,6 @@ fn annualised(m: &ai_trader_core::metrics::PeriodMetrics) -> AnyView {
     }
 }
 
-/// A range's cost: known, free, or a lower bound with the days whose cost is unknown.
-fn cost_text(cost: &ai_trader_core::cost::CostTotal) -> String {
-    match cost.known() {
-        Some(usd) => crate::format::usd(Some(usd)),
-        None if cost.priced_days == 0 => crate::format::usd(None),
-        None => format!(
-            "≥ {} ({} days unknown)",
-            crate::format::usd(Some(cost.usd)),
-            cost.unpriced_days
-        ),
-    }
-}
-
 /// The leaderboard: models by return over the range (a model's runs together, the model by
 /// their mean), the baseline as its own row.
 fn leaderboard(
@@ -120,7 +107,7 @@ fn leaderboard(
                 <td class="num">{format!("{:.2} %", m.max_drawdown_pct)}</td>
                 <td class="num">{m.win_rate_pct.map(|w| format!("{w:.0} %")).unwrap_or_else(|| "—".into())}</td>
                 <td class="num">{m.number_of_trades}</td>
-                <td class="num">{cost_text(&r.cost)}</td>
+                <td class="num">{r.cost.to_string()}</td>
                 <td class="num">{ratio(r.cost.return_per_dollar(m.ending_portfolio_value - m.starting_portfolio_value))}</td>
             </tr>
         }
@@ -197,7 +184,7 @@ fn run_choices(ranges: &[ModelRangeResult]) -> Vec<String> {
     runs.dedup();
     let mut bases: Vec<String> = runs
         .iter()
-        .filter_map(|r| r.rsplit_once('-').map(|(base, _)| base.to_owned()))
+        .filter_map(|r| repeat_of(r).map(|(base, _)| base.to_owned()))
         .filter(|base| runs.iter().filter(|r| is_run_or_repeat(r, base)).count() > 1)
         .collect();
     bases.dedup();

@@ -3,7 +3,7 @@ export type DateString = string;
 
 export type JobStatus = "pending" | "downloading_data" | "running" | "completed" | "partial" | "failed" | "cancelled";
 
-export type SkipReason = "weekend" | "market_holiday" | "incomplete_price_data" | "already_completed" | "before_history" | "cancelled";
+export type SkipReason = "weekend" | "market_holiday" | "incomplete_price_data" | "already_completed" | "before_history" | "cancelled" | "budget_exhausted";
 
 /** The body of `POST /simulate/trigger`. */
 export interface PlanRequest {
@@ -19,6 +19,8 @@ export interface PlanRequest {
   repeats?: number | null;
   /** A note kept with each run (at most 2000 characters). */
   note?: string | null;
+  /** The job's budget, USD: no model-day starts whose expected cost would pass it. */
+  max_cost_usd?: number | null;
 }
 
 /** What `GET /simulate/plan-context` returns. */
@@ -32,11 +34,46 @@ export interface PlanContext {
   active_jobs?: ActiveJob[];
   /** The server downloads missing prices first: incomplete trading days are planned to run. */
   download_missing?: boolean;
+  /** How many model-days of a job run at once; `null`: one per (model, run). */
+  max_parallel_models?: number | null;
 }
 
 export interface ModelInfo {
   signature: string;
   enabled?: boolean;
+  /** Its prices; absent: its cost is unknown. */
+  pricing?: Pricing;
+  /** Tokens per model-day forecast until it has history. */
+  expected_tokens_per_day?: TokenPrior;
+  /** The most one job may spend on it, USD. */
+  budget_usd?: number;
+}
+
+/** USD per million tokens. */
+export interface Pricing {
+  input_per_million: number;
+  output_per_million: number;
+  cached_input_per_million?: number | null;
+}
+
+export interface TokenPrior {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export interface UsageStats {
+  /** Model-days seen. */
+  days: number;
+  prompt_tokens: MeanAndHigh;
+  completion_tokens: MeanAndHigh;
+  /** Mean seconds per model-day; `null` when none was recorded. */
+  duration_seconds: number | null;
+}
+
+/** A figure's mean and 90th percentile. */
+export interface MeanAndHigh {
+  mean: number;
+  p90: number;
 }
 
 export interface ModelHistory {
@@ -44,6 +81,8 @@ export interface ModelHistory {
   completed?: DateString[];
   /** Other runs' current completed days, ascending, by run name. */
   runs?: Record<string, DateString[]>;
+  /** Usage per model-day over its current days (all runs), for the forecast. */
+  usage?: UsageStats;
 }
 
 export interface ActiveJob {
@@ -69,7 +108,8 @@ export interface IncompleteDay {
 
 /**
  * A planned job. Each `grid[i].cells` has one letter per entry of `dates`: `R` runs, `W` weekend,
- * `H` market holiday, `I` incomplete price data, `C` already completed, `B` before history.
+ * `H` market holiday, `I` incomplete price data, `C` already completed, `B` before history
+ * (a job's details may later be `X` cancelled or `$` budget exhausted).
  */
 export interface Plan {
   start_date: DateString;
@@ -90,6 +130,46 @@ export interface Plan {
   superseded: ModelDate[];
   /** Trading days whose prices the server downloads before running. */
   download_dates: DateString[];
+  /** What the model-days that run are expected to use, cost and take, with the budgets. */
+  forecast: Forecast;
+}
+
+export interface Forecast {
+  /** One per model of the job, in its order. */
+  models: ModelForecast[];
+  total: ForecastTotal;
+}
+
+/** A model's forecast: `null` figures are unknown (never 0). */
+export interface ModelForecast {
+  model: string;
+  model_days: number;
+  basis: "history" | "prior" | "unknown";
+  history_days: number;
+  prompt_tokens: MeanAndHigh | null;
+  completion_tokens: MeanAndHigh | null;
+  day_cost_usd: MeanAndHigh | null;
+  cost_usd: MeanAndHigh | null;
+  /** Seconds its model-days take one after another. */
+  duration_seconds: number | null;
+  budget_usd: number | null;
+  /** How many of its model-days its budget lets run at the mean day cost. */
+  affordable_days: number | null;
+}
+
+export interface ForecastTotal {
+  model_days: number;
+  /** Of the models whose tokens are known. */
+  prompt_tokens: MeanAndHigh;
+  completion_tokens: MeanAndHigh;
+  /** Of the models whose cost is known: a lower bound when `unknown_models` is not empty. */
+  cost_usd: MeanAndHigh;
+  unknown_models: string[];
+  /** Expected wall time, seconds; `null` when a model's duration is unknown. */
+  duration_seconds: number | null;
+  max_cost_usd: number | null;
+  /** How many model-days the job's budget lets run, in the order workers take them. */
+  affordable_days: number | null;
 }
 
 export interface PlannedDate {

@@ -95,6 +95,7 @@ async fn check(server: &Server, request: Value) {
         "{request}: created details differ from the preview"
     );
     assert_eq!(created["warnings"], preview["warnings"]);
+    assert_eq!(created["forecast"], preview["forecast"], "{request}");
     let finished = server.wait(job_id, Duration::from_secs(60)).await;
     assert_eq!(
         detail_rows(&finished),

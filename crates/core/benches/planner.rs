@@ -26,12 +26,14 @@ fn context_of(
             .map(|m| ModelInfo {
                 signature: m.clone(),
                 enabled: true,
+                ..ModelInfo::default()
             })
             .collect(),
         market: Some(market),
         history,
         active_jobs: vec![],
         download_missing: false,
+        ..PlanContext::default()
     }
 }
 

@@ -57,20 +57,58 @@ impl Pricing {
 
     /// The cost of `usage` at these prices, in USD.
     pub fn cost_usd(&self, usage: &TokenUsage) -> f64 {
-        (usage.prompt_tokens as f64 * self.input_per_million
-            + usage.completion_tokens as f64 * self.output_per_million)
+        self.cost_of_tokens(usage.prompt_tokens as f64, usage.completion_tokens as f64)
+    }
+
+    /// The cost of (possibly fractional, e.g. expected) token counts, in USD.
+    pub fn cost_of_tokens(&self, prompt_tokens: f64, completion_tokens: f64) -> f64 {
+        (prompt_tokens * self.input_per_million + completion_tokens * self.output_per_million)
             / 1_000_000.0
     }
 }
 
-/// A day's cost for a person: `$0.0123` (four decimals: a day often costs cents), `free`, or
-/// `unknown` (a model without prices; never shown as 0).
+/// A cost for a person: `$0.0123` (four decimals below a dollar: a day often costs cents),
+/// `$12.50`, `free`, or `unknown` (a model without prices; never shown as 0).
 pub fn describe_usd(cost_usd: Option<f64>) -> String {
     match cost_usd {
         None => "unknown".to_owned(),
         Some(0.0) => "free".to_owned(),
-        Some(c) => format!("${c:.4}"),
+        Some(c) => format!("${}", usd_amount(c)),
     }
+}
+
+/// An amount of USD without its sign: cents from a dollar up (`4.87`), four decimals below
+/// (`0.0123`), so a small amount never reads as 0.
+pub fn usd_amount(usd: f64) -> String {
+    if usd == 0.0 || usd.abs() >= 1.0 {
+        fixed(usd, 2)
+    } else {
+        fixed(usd, 4)
+    }
+}
+
+/// `x` with `decimals` digits after the point, rounded half away from zero. Written with
+/// integers because float formatting would add a fifth to the size of the browser's planner.
+pub fn fixed(x: f64, decimals: u32) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NaN"
+        } else if x > 0.0 {
+            "inf"
+        } else {
+            "-inf"
+        }
+        .to_owned();
+    }
+    let scale = 10u64.pow(decimals);
+    // Saturates far beyond any amount of money.
+    let scaled = (x.abs() * scale as f64).round() as u64;
+    let sign = if x < 0.0 && scaled > 0 { "-" } else { "" };
+    if decimals == 0 {
+        return format!("{sign}{scaled}");
+    }
+    let width = decimals as usize;
+    format!("{sign}{}.{:0width$}", scaled / scale, scaled % scale)
 }
 
 /// A sum of model-day costs. Days without a known cost are counted apart: a total over them is
@@ -206,6 +244,13 @@ mod tests {
     #[test]
     fn costs_are_described_without_ever_showing_unknown_as_zero() {
         assert_eq!(describe_usd(Some(0.0123)), "$0.0123");
+        assert_eq!(describe_usd(Some(12.5)), "$12.50");
+        assert_eq!(describe_usd(Some(0.00004)), "$0.0000");
+        assert_eq!(fixed(-2.0, 0), "-2");
+        assert_eq!(fixed(4.876, 2), "4.88");
+        assert_eq!(fixed(-0.001, 2), "0.00");
+        assert_eq!(fixed(f64::NAN, 2), "NaN");
+        assert_eq!(fixed(1.005e3, 1), "1005.0");
         assert_eq!(CostTotal::of([Some(0.0)]).to_string(), "free");
         assert_eq!(CostTotal::of([None]).to_string(), "unknown");
         assert_eq!(

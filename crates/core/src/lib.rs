@@ -13,6 +13,7 @@ pub mod comparison;
 pub mod cost;
 pub mod csv;
 pub mod date;
+pub mod forecast;
 pub mod job;
 pub mod ledger;
 pub mod market;

@@ -50,7 +50,7 @@ prop_compose! {
             models: MODELS
                 .iter()
                 .zip(&enabled)
-                .map(|(m, e)| ModelInfo { signature: (*m).to_owned(), enabled: *e })
+                .map(|(m, e)| ModelInfo { signature: (*m).to_owned(), enabled: *e, ..ModelInfo::default() })
                 .collect(),
             market: market_known.then(|| MarketAvailability::from_symbol_dates(symbols)),
             history: MODELS
@@ -64,7 +64,7 @@ prop_compose! {
                         .map(|(_, run, days)| (RUNS[*run].to_owned(), days.iter().map(|o| day(*o)).collect()))
                         .collect();
                     let completed = h.iter().map(|o| day(*o)).collect();
-                    ((*m).to_owned(), ModelHistory { completed, runs })
+                    ((*m).to_owned(), ModelHistory { completed, runs, usage: None })
                 })
                 .collect::<BTreeMap<_, _>>(),
             active_jobs: MODELS
@@ -79,6 +79,7 @@ prop_compose! {
                 })
                 .collect(),
             download_missing,
+            ..PlanContext::default()
         }
     }
 }

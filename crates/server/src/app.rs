@@ -302,6 +302,9 @@ impl AppState {
                 .map(|m| ModelInfo {
                     signature: m.signature.clone(),
                     enabled: m.enabled,
+                    pricing: m.effective_pricing(self.settings.mode),
+                    expected_tokens_per_day: m.expected_tokens_per_day,
+                    budget_usd: m.budget_usd,
                 })
                 .collect(),
             market: Some(match window {
@@ -311,6 +314,7 @@ impl AppState {
             history: state.history,
             active_jobs: state.active_jobs,
             download_missing: self.downloader.is_some(),
+            max_parallel_models: u32::try_from(self.settings.max_parallel_models).ok(),
         }
     }
 

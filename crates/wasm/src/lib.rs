@@ -9,7 +9,8 @@
 
 use ai_trader_core::calendar::calendar_days;
 use ai_trader_core::metrics::{self, DailyValue, MetricsInput};
-use ai_trader_core::{Date, Plan, PlanContext, PlanError, PlanRequest, plan};
+use ai_trader_core::planner::{ModelRow, PlannedDate, model_days};
+use ai_trader_core::{Date, PlanContext, PlanError, PlanRequest, plan};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -36,9 +37,17 @@ pub fn plan_job(
 pub fn plan_model_days(
     #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let plan: Plan = from_js("plan", plan)?;
-    let rows: Vec<_> = plan.model_days().collect();
+    let plan: PlanGrid = from_js("plan", plan)?;
+    let rows: Vec<_> = model_days(&plan.dates, &plan.grid).collect();
     to_js(&rows)
+}
+
+/// What [`plan_model_days`] reads of a plan; the rest (its forecast, totals…) is skipped
+/// rather than decoded, which keeps the package small.
+#[derive(Deserialize)]
+struct PlanGrid {
+    dates: Vec<PlannedDate>,
+    grid: Vec<ModelRow>,
 }
 
 /// Every day from `start` to `end`: trading or not, weekend, holiday name.

@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ai_trader_core::calendar::CalendarDay;
+use ai_trader_core::cost::Pricing;
+use ai_trader_core::forecast::{DaySample, TokenPrior, UsageStats};
 use ai_trader_core::market::{IncompleteDay, MarketAvailability};
 use ai_trader_core::metrics::{self, DailyValue, MetricsInput};
 use ai_trader_core::planner::{ActiveJob, ModelHistory, ModelInfo};
@@ -58,10 +60,21 @@ fn sample_context() -> PlanContext {
             ModelInfo {
                 signature: "gpt-5".into(),
                 enabled: true,
+                pricing: Some(Pricing {
+                    input_per_million: 1.25,
+                    output_per_million: 10.0,
+                    cached_input_per_million: Some(0.125),
+                }),
+                expected_tokens_per_day: Some(TokenPrior {
+                    prompt_tokens: 40_000,
+                    completion_tokens: 2_000,
+                }),
+                budget_usd: Some(5.0),
             },
             ModelInfo {
                 signature: "claude".into(),
                 enabled: true,
+                ..ModelInfo::default()
             },
         ],
         market: Some(MarketAvailability {
@@ -79,6 +92,11 @@ fn sample_context() -> PlanContext {
             ModelHistory {
                 completed: vec![d("2025-10-01"), d("2025-10-08")],
                 runs: BTreeMap::from([("oct-1".to_owned(), vec![d("2025-10-01")])]),
+                usage: UsageStats::of([DaySample {
+                    prompt_tokens: 1000,
+                    completion_tokens: 100,
+                    duration_seconds: Some(12.5),
+                }]),
             },
         )]),
         active_jobs: vec![ActiveJob {
@@ -88,6 +106,7 @@ fn sample_context() -> PlanContext {
             runs: vec!["main".into(), "oct-2".into()],
         }],
         download_missing: true,
+        max_parallel_models: Some(4),
     }
 }
 
@@ -123,12 +142,26 @@ fn samples() -> BTreeMap<&'static str, Value> {
                 run: Some("oct".into()),
                 repeats: Some(3),
                 note: Some("temperature 0.7".into()),
+                max_cost_usd: Some(5.0),
                 ..PlanRequest::default()
             })
             .unwrap(),
         ),
         ("PlanContext", context.clone()),
         ("ModelInfo", context["models"][0].clone()),
+        ("Pricing", context["models"][0]["pricing"].clone()),
+        (
+            "TokenPrior",
+            context["models"][0]["expected_tokens_per_day"].clone(),
+        ),
+        ("UsageStats", context["history"]["gpt-5"]["usage"].clone()),
+        (
+            "MeanAndHigh",
+            context["history"]["gpt-5"]["usage"]["prompt_tokens"].clone(),
+        ),
+        ("Forecast", plan_value["forecast"].clone()),
+        ("ModelForecast", plan_value["forecast"]["models"][0].clone()),
+        ("ForecastTotal", plan_value["forecast"]["total"].clone()),
         ("ModelHistory", context["history"]["gpt-5"].clone()),
         ("ActiveJob", context["active_jobs"][0].clone()),
         ("MarketAvailability", context["market"].clone()),
@@ -155,7 +188,10 @@ fn samples() -> BTreeMap<&'static str, Value> {
     ])
 }
 
-const INPUTS: [&str; 7] = [
+const INPUTS: [&str; 10] = [
+    "Pricing",
+    "TokenPrior",
+    "UsageStats",
     "PlanRequest",
     "PlanContext",
     "ModelInfo",

@@ -133,6 +133,15 @@ pub struct TokenUsage {
 }
 
 impl TokenUsage {
+    /// The usage of `prompt` and `completion` tokens.
+    pub fn of(prompt: u64, completion: u64) -> Self {
+        Self {
+            prompt_tokens: prompt,
+            completion_tokens: completion,
+            total_tokens: prompt + completion,
+        }
+    }
+
     /// Adds another usage to this one.
     pub fn add(&mut self, other: Self) {
         self.prompt_tokens += other.prompt_tokens;

@@ -69,6 +69,12 @@ pub struct JobDetail {
     pub completed_at: Option<Timestamp>,
     /// Its run time.
     pub duration_seconds: Option<f64>,
+    /// The tokens of its committed day (omitted until committed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_usage: Option<TokenUsage>,
+    /// The cost of its committed day, USD (omitted until committed, and when unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
 }
 
 /// The answer of `GET /simulate/status/{job_id}`.
@@ -116,6 +122,10 @@ pub struct JobStatusResponse {
     /// The same per model.
     #[serde(default)]
     pub cost_by_model: std::collections::BTreeMap<String, CostTotal>,
+    /// What its plan forecast, with its budgets: spent against forecast while it runs
+    /// (omitted for jobs older than forecasts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<crate::forecast::Forecast>,
     /// With `details_limit`: where this page of details sits. Absent otherwise, so the default
     /// answer stays the reference's.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -33,6 +33,7 @@ fn run_job(
             .map(|m| ModelInfo {
                 signature: (*m).to_owned(),
                 enabled: true,
+                ..ModelInfo::default()
             })
             .collect(),
         market: Some(MarketAvailability::from_symbol_dates([("AAA", days)])),
@@ -50,6 +51,7 @@ fn run_job(
             .collect::<BTreeMap<_, _>>(),
         active_jobs: vec![],
         download_missing: false,
+        ..PlanContext::default()
     };
     let request = PlanRequest {
         start_date: Some(start.to_owned()),

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::cost::Pricing;
+use crate::forecast::{TokenPrior, UsageStats};
 use crate::{Date, JobStatus, MarketAvailability, run};
 
 /// The default of `MAX_SIMULATION_DAYS`.
@@ -19,9 +21,11 @@ pub const DEFAULT_MAX_SIMULATION_DAYS: u32 = 30;
 ///   "max_simulation_days": 30,
 ///   "models": [{"signature": "gpt-5", "enabled": true}],
 ///   "market": {"symbols": 101, "first_date": "2025-06-10", "last_date": "2025-10-30", "incomplete": []},
-///   "history": {"gpt-5": {"completed": ["2025-10-01"], "runs": {"exp-1": ["2025-10-01"]}}},
+///   "history": {"gpt-5": {"completed": ["2025-10-01"], "runs": {"exp-1": ["2025-10-01"]},
+///                          "usage": {"days": 2, "prompt_tokens": {"mean": 41000, "p90": 52000}, …}}},
 ///   "active_jobs": [{"job_id": "…", "status": "running", "models": ["claude"], "runs": ["main"]}],
-///   "download_missing": false
+///   "download_missing": false,
+///   "max_parallel_models": 4
 /// }
 /// ```
 /// `market: null` plans from the calendar alone (every exchange trading day counts as tradable),
@@ -50,6 +54,10 @@ pub struct PlanContext {
     /// are planned to run, and listed in `Plan::download_dates`.
     #[serde(default)]
     pub download_missing: bool,
+    /// How many model-days of a job run at once (`MAX_PARALLEL_MODELS`); `null`: as many as
+    /// it has (model, run) chains.
+    #[serde(default)]
+    pub max_parallel_models: Option<u32>,
 }
 
 fn default_max_days() -> u32 {
@@ -57,7 +65,7 @@ fn default_max_days() -> u32 {
 }
 
 /// A configured model as the planner sees it. Other fields of the server's model list are ignored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelInfo {
     /// The unique signature jobs name the model by.
@@ -65,10 +73,20 @@ pub struct ModelInfo {
     /// Used when a request names no models.
     #[serde(default)]
     pub enabled: bool,
+    /// Its prices in force; `null`: unknown (its cost is unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pricing: Option<Pricing>,
+    /// Its configured tokens per model-day, used until it has history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_tokens_per_day: Option<TokenPrior>,
+    /// Its budget per job, USD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_usd: Option<f64>,
 }
 
-/// A model's completed trading history: its main run's and its other runs'.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// A model's completed trading history: its main run's and its other runs', and what its days
+/// used.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct ModelHistory {
     /// The dates of the main run's current completed days, ascending.
@@ -77,6 +95,9 @@ pub struct ModelHistory {
     /// The other runs' current completed days, ascending, by run name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub runs: BTreeMap<String, Vec<Date>>,
+    /// Its usage per model-day over its current days (all its runs), for the forecast.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<UsageStats>,
 }
 
 impl ModelHistory {

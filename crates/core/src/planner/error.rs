@@ -62,6 +62,12 @@ pub enum PlanError {
         /// The most allowed.
         max: usize,
     },
+    /// `max_cost_usd` is not an amount of USD.
+    #[error("max_cost_usd must be a finite number of USD >= 0, got {value}")]
+    InvalidBudget {
+        /// The value given.
+        value: String,
+    },
     /// `start_date` after `end_date` (also what resume mode yields when every model is up to date).
     #[error("start_date ({start}) must be <= end_date ({end})")]
     StartAfterEnd {
@@ -125,6 +131,7 @@ impl PlanError {
             Self::InvalidRun { .. } => "invalid_run",
             Self::InvalidRepeats { .. } => "invalid_repeats",
             Self::NoteTooLong { .. } => "note_too_long",
+            Self::InvalidBudget { .. } => "invalid_budget",
             Self::StartAfterEnd { .. } => "start_after_end",
             Self::RangeTooLarge { .. } => "range_too_large",
             Self::EndInFuture { .. } => "end_in_future",
@@ -165,6 +172,9 @@ impl PlanError {
             }
             Self::NoteTooLong { chars, max } => {
                 format!("The note has {chars} characters; at most {max} are kept.")
+            }
+            Self::InvalidBudget { value } => {
+                format!("The budget must be an amount of dollars, 0 or more; {value} is not.")
             }
             Self::StartAfterEnd {
                 end,

@@ -14,11 +14,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub use context::{ActiveJob, DEFAULT_MAX_SIMULATION_DAYS, ModelHistory, ModelInfo, PlanContext};
 pub use error::PlanError;
-pub use plan::{ModelDate, ModelRow, Plan, PlanTotals, PlannedDate, PlannedModelDay, RUN_LETTER};
+pub use plan::{
+    ModelDate, ModelRow, Plan, PlanTotals, PlannedDate, PlannedModelDay, RUN_LETTER, model_days,
+};
 pub use request::{MAX_NOTE_CHARS, PlanRequest, REQUEST_FIELDS};
 pub use skip::SkipReason;
 
 use crate::calendar::{self, Closure};
+use crate::cost::fixed;
+use crate::forecast::{self, Forecast};
 use crate::market::DayData;
 use crate::{Date, date::python_list, run};
 
@@ -38,6 +42,7 @@ pub fn plan(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanEr
 /// returned rather than refused: a preview shows each cell's reason, and
 /// [`Plan::nothing_to_run`] says why the job would be refused.
 pub fn plan_preview(request: &PlanRequest, context: &PlanContext) -> Result<Plan, PlanError> {
+    check_max_cost(request.max_cost_usd)?;
     let span = Span::resolve(request, context)?;
     check_busy(&span.chains, context)?;
     let dates = plan_dates(span.start, span.end, context);
@@ -62,7 +67,7 @@ pub fn plan_preview(request: &PlanRequest, context: &PlanContext) -> Result<Plan
     }
     let mut superseded = grid.superseded;
     superseded.sort();
-    Ok(Plan {
+    let mut plan = Plan {
         start_date: span.start,
         end_date: span.end,
         resume_mode: span.resume_mode,
@@ -77,7 +82,11 @@ pub fn plan_preview(request: &PlanRequest, context: &PlanContext) -> Result<Plan
         warnings,
         superseded,
         download_dates,
-    })
+        forecast: Forecast::default(),
+    };
+    plan.forecast = forecast::forecast(&plan, context, request.max_cost_usd);
+    plan.warnings.extend(forecast::warnings(&plan.forecast));
+    Ok(plan)
 }
 
 /// The models, runs and dates of a request, validated: each chain's history and start, and the
@@ -144,6 +153,20 @@ impl Span {
             end,
             resume_mode: requested_start.is_none(),
         })
+    }
+}
+
+/// A job budget must be an amount of USD.
+fn check_max_cost(max_cost_usd: Option<f64>) -> Result<(), PlanError> {
+    match max_cost_usd {
+        Some(usd) if !(usd.is_finite() && usd >= 0.0) => Err(PlanError::InvalidBudget {
+            value: if usd.fract() == 0.0 {
+                fixed(usd, 0)
+            } else {
+                fixed(usd, 4)
+            },
+        }),
+        _ => Ok(()),
     }
 }
 

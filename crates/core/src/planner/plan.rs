@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use super::SkipReason;
+use crate::forecast::Forecast;
 use crate::{Date, run};
 
 /// The cell letter of a model-day that runs.
@@ -29,10 +30,11 @@ pub const RUN_LETTER: u8 = b'R';
 ///   "totals": {"total_model_days": 5, "run": 2, "skipped": 3, "weekend": 2, …},
 ///   "warnings": ["Skipped 2 dates due to weekends: ['2025-10-04', '2025-10-05']", …],
 ///   "superseded": [{"model": "gpt-5", "date": "2025-10-06"}],
-///   "download_dates": []
+///   "download_dates": [],
+///   "forecast": {"models": [{"model": "gpt-5", "model_days": 2, …}], "total": {…}}
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
 pub struct Plan {
     /// The job's first date (in resume mode, the earliest model start).
@@ -66,6 +68,9 @@ pub struct Plan {
     /// Trading days whose missing prices the server downloads before running (only with
     /// `download_missing`).
     pub download_dates: Vec<Date>,
+    /// What the model-days that run are expected to use and cost, and the budgets.
+    #[serde(default)]
+    pub forecast: Forecast,
 }
 
 /// One date of a plan. A date-level skip applies to every model.
@@ -131,7 +136,7 @@ impl PlanTotals {
             SkipReason::IncompletePriceData => self.incomplete_price_data,
             SkipReason::AlreadyCompleted => self.already_completed,
             SkipReason::BeforeHistory => self.before_history,
-            SkipReason::Cancelled => 0,
+            SkipReason::Cancelled | SkipReason::BudgetExhausted => 0,
         }
     }
 
@@ -143,7 +148,7 @@ impl PlanTotals {
             SkipReason::IncompletePriceData => self.incomplete_price_data += 1,
             SkipReason::AlreadyCompleted => self.already_completed += 1,
             SkipReason::BeforeHistory => self.before_history += 1,
-            SkipReason::Cancelled => {}
+            SkipReason::Cancelled | SkipReason::BudgetExhausted => {}
         }
     }
 }
@@ -188,36 +193,54 @@ impl Plan {
     /// Every model-day, ordered by date, then model signature, then run in plan order: the
     /// order of a job's details.
     pub fn model_days(&self) -> impl Iterator<Item = PlannedModelDay<'_>> + '_ {
-        let mut order: Vec<usize> = (0..self.grid.len()).collect();
-        // Stable: a model's runs keep their order (`exp-2` before `exp-10`).
-        order.sort_by(|a, b| self.grid[*a].model.cmp(&self.grid[*b].model));
-        let width = order.len();
-        (0..self.dates.len() * width).map(move |k| {
-            let (i, j) = (k / width, k % width);
-            self.cell(order[j], i, &self.dates[i])
-        })
+        model_days(&self.dates, &self.grid)
     }
 
-    /// The model-day of grid row `row` on date index `i`.
-    fn cell<'a>(&'a self, row: usize, i: usize, planned: &'a PlannedDate) -> PlannedModelDay<'a> {
-        let row = &self.grid[row];
-        let letter = row.cells.as_bytes().get(i).copied().unwrap_or(RUN_LETTER);
-        let skip_reason = SkipReason::from_letter(letter);
-        let message = skip_reason.map(|reason| match (&planned.message, reason.is_date_level()) {
-            (Some(text), true) => Cow::Borrowed(text.as_str()),
-            _ => Cow::Borrowed(reason.message()),
-        });
-        PlannedModelDay {
-            date: planned.date,
-            model: &row.model,
-            run: &row.run,
-            skip_reason,
-            message,
-        }
+    /// The grid's rows in detail order on a date: by model signature, then run in plan order.
+    pub(crate) fn detail_order(&self) -> Vec<usize> {
+        detail_order(&self.grid)
     }
 
     /// The model-days that run, in detail order.
     pub fn runs(&self) -> impl Iterator<Item = PlannedModelDay<'_>> + '_ {
         self.model_days().filter(PlannedModelDay::runs)
+    }
+}
+
+/// The model-days of a plan's `dates` and `grid` (see [`Plan::model_days`]); for a reader that
+/// holds only those two (the browser's package expands a plan without decoding the rest).
+pub fn model_days<'a>(
+    dates: &'a [PlannedDate],
+    grid: &'a [ModelRow],
+) -> impl Iterator<Item = PlannedModelDay<'a>> + 'a {
+    let order = detail_order(grid);
+    let width = order.len();
+    (0..dates.len() * width).map(move |k| {
+        let (i, j) = (k / width, k % width);
+        cell(&grid[order[j]], i, &dates[i])
+    })
+}
+
+fn detail_order(grid: &[ModelRow]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..grid.len()).collect();
+    // Stable: a model's runs keep their order (`exp-2` before `exp-10`).
+    order.sort_by(|a, b| grid[*a].model.cmp(&grid[*b].model));
+    order
+}
+
+/// The model-day of a grid row on date index `i`.
+fn cell<'a>(row: &'a ModelRow, i: usize, planned: &'a PlannedDate) -> PlannedModelDay<'a> {
+    let letter = row.cells.as_bytes().get(i).copied().unwrap_or(RUN_LETTER);
+    let skip_reason = SkipReason::from_letter(letter);
+    let message = skip_reason.map(|reason| match (&planned.message, reason.is_date_level()) {
+        (Some(text), true) => Cow::Borrowed(text.as_str()),
+        _ => Cow::Borrowed(reason.message()),
+    });
+    PlannedModelDay {
+        date: planned.date,
+        model: &row.model,
+        run: &row.run,
+        skip_reason,
+        message,
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// JSON shape: `{"start_date": "2025-10-01" | null, "end_date": "2025-10-05",
 /// "models": ["gpt-5"] | null, "replace_existing": false, "run": "main" | null, "repeats": 1,
-/// "note": "…" | null}`. Dates stay strings here so that the
+/// "note": "…" | null, "max_cost_usd": 5.0 | null}`. Dates stay strings here so that the
 /// planner, not the JSON decoder, reports a bad date with the API's message and status.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(schemars::JsonSchema))]
@@ -43,6 +43,11 @@ pub struct PlanRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schemars(length(max = 2000)))]
     pub note: Option<String>,
+    /// The job's budget, USD: no model-day starts whose expected cost would take the job's
+    /// spending past it (see [`crate::forecast::Budget`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schemars(range(min = 0.0)))]
+    pub max_cost_usd: Option<f64>,
     /// Fields the request had that a plan does not use. Reference clients send extra fields,
     /// so they are accepted, but the plan warns about each (a typo would otherwise change the
     /// job silently).
@@ -68,7 +73,7 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(
 }
 
 /// The fields a request is read for.
-pub const REQUEST_FIELDS: [&str; 7] = [
+pub const REQUEST_FIELDS: [&str; 8] = [
     "start_date",
     "end_date",
     "models",
@@ -76,6 +81,7 @@ pub const REQUEST_FIELDS: [&str; 7] = [
     "run",
     "repeats",
     "note",
+    "max_cost_usd",
 ];
 
 /// The longest note, in characters.

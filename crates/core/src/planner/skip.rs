@@ -21,6 +21,8 @@ pub enum SkipReason {
     BeforeHistory,
     /// The job was cancelled before this model-day ran.
     Cancelled,
+    /// A budget (the job's `max_cost_usd` or the model's `budget_usd`) would have been passed.
+    BudgetExhausted,
 }
 
 impl SkipReason {
@@ -33,6 +35,9 @@ impl SkipReason {
         Self::BeforeHistory,
     ];
 
+    /// The reasons a running job gives its model-days.
+    pub const RUNTIME: [Self; 2] = [Self::Cancelled, Self::BudgetExhausted];
+
     /// The machine code, e.g. `market_holiday`.
     pub fn code(self) -> &'static str {
         match self {
@@ -42,12 +47,13 @@ impl SkipReason {
             Self::AlreadyCompleted => "already_completed",
             Self::BeforeHistory => "before_history",
             Self::Cancelled => "cancelled",
+            Self::BudgetExhausted => "budget_exhausted",
         }
     }
 
     /// Parses a machine code.
     pub fn parse(code: &str) -> Option<Self> {
-        [Self::Cancelled]
+        Self::RUNTIME
             .into_iter()
             .chain(Self::PLANNED)
             .find(|r| r.code() == code)
@@ -62,6 +68,7 @@ impl SkipReason {
             Self::AlreadyCompleted => "Already completed",
             Self::BeforeHistory => "Earlier than existing history",
             Self::Cancelled => "Cancelled",
+            Self::BudgetExhausted => "Budget exhausted",
         }
     }
 
@@ -82,12 +89,13 @@ impl SkipReason {
             Self::AlreadyCompleted => b'C',
             Self::BeforeHistory => b'B',
             Self::Cancelled => b'X',
+            Self::BudgetExhausted => b'$',
         }
     }
 
     /// The reason of a cell letter; `None` for `R` (run) and unknown letters.
     pub fn from_letter(letter: u8) -> Option<Self> {
-        [Self::Cancelled]
+        Self::RUNTIME
             .into_iter()
             .chain(Self::PLANNED)
             .find(|r| r.letter() == letter)

@@ -30,12 +30,14 @@ pub(super) fn context(models: &[(&str, bool)]) -> PlanContext {
             .map(|(m, enabled)| ModelInfo {
                 signature: (*m).to_owned(),
                 enabled: *enabled,
+                ..ModelInfo::default()
             })
             .collect(),
         market: Some(market()),
         history: BTreeMap::new(),
         active_jobs: vec![],
         download_missing: false,
+        ..PlanContext::default()
     }
 }
 
@@ -541,7 +543,7 @@ fn unknown_request_fields_are_accepted_with_a_warning_naming_the_closest_field()
     );
     assert!(
         tail.contains(
-            &"Unknown field 'client' was ignored (the request's fields are start_date, end_date, models, replace_existing, run, repeats, note)"
+            &"Unknown field 'client' was ignored (the request's fields are start_date, end_date, models, replace_existing, run, repeats, note, max_cost_usd)"
         ),
         "{:?}",
         plan.warnings

@@ -3,8 +3,10 @@
 
 mod estimate;
 mod moments;
+mod quantile;
 mod student_t;
 
 pub use estimate::{CONFIDENCE, Estimate, INTERVAL_METHOD};
 pub use moments::{mean, sample_std_dev};
+pub use quantile::quantile;
 pub use student_t::critical_value;

@@ -145,6 +145,7 @@ pub(super) async fn status(
         token_usage: job.token_usage,
         cost,
         cost_by_model,
+        forecast: job.forecast,
         deployment: state.deployment(),
     };
     if !finished || page.is_some() {

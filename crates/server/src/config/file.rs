@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use ai_trader_core::api::{DeploymentMode, Provider};
 use ai_trader_core::cost::Pricing;
+use ai_trader_core::forecast::TokenPrior;
 use ai_trader_core::ledger::{DEFAULT_INITIAL_CASH, Fees};
 use ai_trader_core::universe::BENCHMARK;
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,13 @@ pub struct ModelConfig {
     /// USD per million tokens; without it an LLM model's cost is unknown (never 0).
     #[serde(default)]
     pub pricing: Option<Pricing>,
+    /// Tokens per model-day to forecast with until the model has history.
+    #[serde(default)]
+    pub expected_tokens_per_day: Option<TokenPrior>,
+    /// The most one job may spend on this model, USD: its remaining days are skipped
+    /// (`budget_exhausted`) before a day would pass it.
+    #[serde(default)]
+    pub budget_usd: Option<f64>,
 }
 
 impl ModelConfig {
@@ -201,6 +209,8 @@ impl FileConfig {
             requests_per_minute: None,
             temperature: None,
             pricing: None,
+            expected_tokens_per_day: None,
+            budget_usd: None,
         };
         Self {
             agent_type: None,
@@ -283,6 +293,12 @@ impl FileConfig {
             if let Some(Err(e)) = model.pricing.map(|p| p.check()) {
                 let message = format!("must be a finite number of USD >= 0, got {}", e.value);
                 return Err((at(&format!("pricing.{}", e.field)), message));
+            }
+            if let Some(b) = model.budget_usd.filter(|b| !(b.is_finite() && *b >= 0.0)) {
+                return Err((
+                    at("budget_usd"),
+                    format!("must be a finite number of USD >= 0, got {b}"),
+                ));
             }
             if let Some(url) = &model.openai_base_url
                 && !(url.starts_with("http://") || url.starts_with("https://"))

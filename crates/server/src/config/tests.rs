@@ -84,6 +84,14 @@ fn errors_name_the_file_and_the_field() {
             "config file configs/test.json: models[0].pricing: missing field `output_per_million`",
         ),
         (
+            r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": true, "budget_usd": -1}]}"#,
+            "config file configs/test.json: models[0].budget_usd: must be a finite number of USD >= 0, got -1",
+        ),
+        (
+            r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": true, "expected_tokens_per_day": {"prompt_tokens": 10, "completion": 2}}]}"#,
+            "config file configs/test.json: models[0].expected_tokens_per_day.completion: unknown field `completion`, expected `prompt_tokens` or `completion_tokens`",
+        ),
+        (
             r#"{"models": [{"name": "a", "basemodel": "b", "signature": "s", "enabled": true, "temperature": 2.5}]}"#,
             "config file configs/test.json: models[0].temperature: must be between 0 and 2, got 2.5",
         ),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use ai_trader_core::api::{ConversationMessage, JobSummary, TokenUsage};
 use ai_trader_core::comparison::RunSeries;
 use ai_trader_core::cost::Pricing;
+use ai_trader_core::forecast::Forecast;
 use ai_trader_core::ledger::{
     CarriedPrice, DayOpening, Fill, Position, Quote, ValuationError, close_day,
 };
@@ -59,6 +60,8 @@ pub struct JobRecord {
     pub progress: Progress,
     /// LLM tokens of its model-days.
     pub token_usage: TokenUsage,
+    /// Its plan's forecast (none for imported history and jobs older than forecasts).
+    pub forecast: Option<Forecast>,
 }
 
 impl JobRecord {

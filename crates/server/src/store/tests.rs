@@ -52,6 +52,7 @@ fn context(state: &PlanningState) -> PlanContext {
         models: vec![ModelInfo {
             signature: "m".into(),
             enabled: true,
+            ..ModelInfo::default()
         }],
         market: Some(ai_trader_core::MarketAvailability::from_symbol_dates([(
             "AAA", days,
@@ -59,6 +60,7 @@ fn context(state: &PlanningState) -> PlanContext {
         history: state.history.clone(),
         active_jobs: state.active_jobs.clone(),
         download_missing: false,
+        ..PlanContext::default()
     }
 }
 

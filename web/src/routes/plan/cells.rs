@@ -21,6 +21,7 @@ pub fn plan_cell(reason: Option<SkipReason>, message: Option<&str>) -> Cell {
                 SkipReason::AlreadyCompleted => "completed",
                 SkipReason::BeforeHistory => "before",
                 SkipReason::Cancelled => "cancelled",
+                SkipReason::BudgetExhausted => "budget",
             },
             letter: r.letter() as char,
             title: message.unwrap_or(r.message()).to_owned(),

@@ -48,12 +48,14 @@ pub fn calendar_context(today: Date, models: &[ModelSummary]) -> PlanContext {
             .map(|m| ModelInfo {
                 signature: m.signature.clone(),
                 enabled: m.enabled,
+                ..ModelInfo::default()
             })
             .collect(),
         market: None,
         history: Default::default(),
         active_jobs: vec![],
         download_missing: false,
+        ..PlanContext::default()
     }
 }
 
@@ -63,6 +65,7 @@ pub fn calendar_or_any(mut ctx: PlanContext) -> PlanContext {
         ctx.models.push(ModelInfo {
             signature: "any model".into(),
             enabled: true,
+            ..ModelInfo::default()
         });
     }
     ctx

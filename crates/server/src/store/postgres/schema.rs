@@ -191,6 +191,11 @@ CREATE INDEX idx_trading_days_current ON trading_days(model, run, date)
 ALTER TABLE trading_days ADD COLUMN cost_usd DOUBLE PRECISION;
 UPDATE trading_days SET cost_usd = 0 WHERE prompt_tokens = 0 AND completion_tokens = 0;
 ",
+    // 5: a job's forecast and budgets (SQLite's migration 12).
+    r"
+ALTER TABLE jobs ADD COLUMN forecast TEXT;
+ALTER TABLE jobs ADD COLUMN budget TEXT;
+",
 ];
 
 /// The advisory lock key migrations hold.

@@ -9,6 +9,7 @@ use std::time::Duration;
 use ai_trader_core::job::{as_claimable, ready};
 use ai_trader_core::{Date, DetailStatus, JobStatus};
 
+use super::budget::BudgetGuard;
 use super::details::{Move, Scope, detail_status, move_details};
 use super::{Conn, Row, StoreError, Value, args, date};
 use crate::store::{ClaimRequest, Claims, Lease};
@@ -61,7 +62,7 @@ pub(super) fn claim_ready(
 ) -> Result<Claims, StoreError> {
     let dialect = c.dialect();
     let lock = format!(
-        "SELECT status FROM jobs WHERE job_id = ?1{}",
+        "SELECT status, budget FROM jobs WHERE job_id = ?1{}",
         dialect.for_update_skip_locked()
     );
     let Some(job) = c.query_opt(&lock, args![job_id])? else {
@@ -74,7 +75,13 @@ pub(super) fn claim_ready(
         });
     };
     let running_job = job.get::<String>(0)? == JobStatus::Running.as_str();
+    let mut budget = match running_job {
+        true => BudgetGuard::load(c, job_id, job.get::<Option<String>>(1)?.as_deref())?,
+        false => None,
+    };
     let mut claimed = Vec::new();
+    // Days ended by this claim (abandoned, or skipped by a budget).
+    let mut ended = 0;
     loop {
         let (days, unfinished) = days_of(c, job_id)?;
         if !running_job {
@@ -106,14 +113,22 @@ pub(super) fn claim_ready(
                 abandoned += 1;
                 continue;
             }
+            // A day taken over from an expired lease started already: it always finishes.
+            if let (Some(guard), DetailStatus::Pending) = (budget.as_mut(), found.status)
+                && let Err(skipped) = guard.admit(c, job_id, &found.model, now)?
+            {
+                ended += skipped;
+                continue;
+            }
             claimed.push(claim(c, job_id, found, request, now)?);
         }
+        ended += abandoned;
         // An abandoned day ended: the chain's next day may be ready now.
         if abandoned == 0 || claimed.len() >= request.limit as usize {
             return Ok(Claims {
                 claimed,
-                // Claimed days are still unfinished; abandoned ones ended.
-                unfinished: unfinished - abandoned,
+                // Claimed days are still unfinished; abandoned and skipped ones ended.
+                unfinished: unfinished.saturating_sub(ended),
                 busy: false,
             });
         }
@@ -184,6 +199,18 @@ pub(super) fn claim_next(
     let is_ready = !ready([(day.chain(), day.date, day.claimable_status())]).is_empty();
     if !is_ready || day.attempts >= request.max_attempts {
         return Ok(None);
+    }
+    if day.status == DetailStatus::Pending {
+        let stored = c.query_one(
+            "SELECT budget FROM jobs WHERE job_id = ?1",
+            args![&done.job_id],
+        )?;
+        let budget = stored.get::<Option<String>>(0)?;
+        if let Some(mut guard) = BudgetGuard::load(c, &done.job_id, budget.as_deref())?
+            && guard.admit(c, &done.job_id, &day.model, now)?.is_err()
+        {
+            return Ok(None);
+        }
     }
     claim(c, &done.job_id, &day, request, now).map(Some)
 }

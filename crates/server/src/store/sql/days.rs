@@ -171,6 +171,7 @@ pub(super) fn import_run(
         replace_existing: false,
         warnings: &[],
         download_dates: &[],
+        forecast: None,
     };
     jobs::insert_row(c, job, &row)?;
     c.execute(

@@ -1,7 +1,7 @@
 //! A job's details (model-days): reads, and every status change through one checked helper,
 //! [`move_details`]. No status is written in SQL except through the core's `as_str()`.
 
-use ai_trader_core::api::JobDetail;
+use ai_trader_core::api::{JobDetail, TokenUsage};
 use ai_trader_core::{Date, DetailStatus, Progress, SkipReason};
 
 use super::{Conn, StoreError, Value, args, date};
@@ -19,6 +19,8 @@ pub(super) enum Scope<'a> {
     Date(Date),
     /// One model-day: date, model and run.
     Detail(Date, &'a str, &'a str),
+    /// Every day of one model (all its runs).
+    Model(&'a str),
 }
 
 impl Scope<'_> {
@@ -33,6 +35,7 @@ impl Scope<'_> {
                 &["date", "model", "run"],
                 args![d.to_string(), model, run].to_vec(),
             ),
+            Self::Model(model) => (&["model"], args![model].to_vec()),
         };
         let sql = columns
             .iter()
@@ -248,15 +251,22 @@ pub(super) fn read(
     limit: u32,
 ) -> Result<Vec<JobDetail>, StoreError> {
     let rows = c.query(
-        "SELECT date, model, status, skip_reason, error, started_at, completed_at,
-             duration_seconds, run
-         FROM job_details WHERE job_id = ?1 ORDER BY date, model, id LIMIT ?2 OFFSET ?3",
+        "SELECT d.date, d.model, d.status, d.skip_reason, d.error, d.started_at, d.completed_at,
+             d.duration_seconds, d.run, t.prompt_tokens, t.completion_tokens, t.cost_usd
+         FROM job_details d LEFT JOIN trading_days t ON t.job_id = d.job_id
+             AND t.model = d.model AND t.run = d.run AND t.date = d.date
+         WHERE d.job_id = ?1 ORDER BY d.date, d.model, d.id LIMIT ?2 OFFSET ?3",
         args![job_id, i64::from(limit), offset],
     )?;
     rows.iter()
         .map(|r| {
             let skip: Option<String> = r.get(3)?;
+            let tokens: Option<(i64, i64)> = r.get::<Option<i64>>(9)?.zip(r.get(10)?);
             Ok(JobDetail {
+                token_usage: tokens.map(|(prompt, completion)| {
+                    TokenUsage::of(prompt.max(0) as u64, completion.max(0) as u64)
+                }),
+                cost_usd: r.get(11)?,
                 date: date(&r.get::<String>(0)?)?,
                 model: r.get(1)?,
                 run: r.get(8)?,

@@ -7,6 +7,7 @@ use super::details::{self, Move, Scope, move_details};
 use super::{Conn, Row, StoreError, args, date, json, to_json};
 use crate::store::{CancelOutcome, JobRecord, NewJob, PlanningState};
 use ai_trader_core::api::TokenUsage;
+use ai_trader_core::forecast::{Budget, DaySample, Forecast, UsageStats};
 use ai_trader_core::job::final_status;
 use ai_trader_core::planner::{ActiveJob, ModelHistory};
 use ai_trader_core::{Date, DetailStatus, JobStatus, Plan, SkipReason};
@@ -66,14 +67,26 @@ pub(super) fn guard_creation(c: &mut dyn Conn) -> Result<(), StoreError> {
 
 pub(super) fn planning_state(c: &mut dyn Conn) -> Result<PlanningState, StoreError> {
     let mut history: BTreeMap<String, ModelHistory> = BTreeMap::new();
+    let mut samples: BTreeMap<String, Vec<DaySample>> = BTreeMap::new();
     let rows = c.query(
-        "SELECT model, run, date FROM trading_days WHERE superseded_by IS NULL
-         ORDER BY model, run, date",
+        "SELECT model, run, date, prompt_tokens, completion_tokens, session_duration_seconds
+         FROM trading_days WHERE superseded_by IS NULL ORDER BY model, run, date",
         &[],
     )?;
     for row in rows {
         let (model, run, day): (String, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
-        history.entry(model).or_default().push(&run, date(&day)?);
+        history
+            .entry(model.clone())
+            .or_default()
+            .push(&run, date(&day)?);
+        samples.entry(model).or_default().push(DaySample {
+            prompt_tokens: row.get::<i64>(3)?.max(0) as u64,
+            completion_tokens: row.get::<i64>(4)?.max(0) as u64,
+            duration_seconds: row.get(5)?,
+        });
+    }
+    for (model, days) in samples {
+        history.entry(model).or_default().usage = UsageStats::of(days);
     }
     Ok(PlanningState {
         history,
@@ -90,6 +103,8 @@ pub(super) struct JobRow<'a> {
     pub replace_existing: bool,
     pub warnings: &'a [String],
     pub download_dates: &'a [Date],
+    /// The plan's forecast (none for imported history).
+    pub forecast: Option<&'a Forecast>,
 }
 
 /// Inserts a job row in `pending`, and registers each (model, run) it holds (a note given
@@ -101,8 +116,8 @@ pub(super) fn insert_row(
 ) -> Result<(), StoreError> {
     c.execute(
         "INSERT INTO jobs (job_id, status, date_range, models, request, replace_existing, created_at,
-             updated_at, warnings, download_dates, runs, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11)",
+             updated_at, warnings, download_dates, runs, note, forecast, budget)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         args![
             &job.job_id,
             JobStatus::Pending.as_str(),
@@ -115,6 +130,8 @@ pub(super) fn insert_row(
             to_json(row.download_dates),
             to_json(row.runs),
             row.note,
+            row.forecast.map(to_json),
+            row.forecast.and_then(Budget::of).map(|b| to_json(&b)),
         ],
     )?;
     for model in row.models {
@@ -136,6 +153,7 @@ pub(super) fn insert_job(c: &mut dyn Conn, job: &NewJob, plan: &Plan) -> Result<
         replace_existing: plan.replace_existing,
         warnings: &plan.warnings,
         download_dates: &plan.download_dates,
+        forecast: Some(&plan.forecast),
     };
     insert_row(c, job, &row)?;
     let rows = plan.model_days().map(|day| {
@@ -173,7 +191,8 @@ fn token_usage(c: &mut dyn Conn, job_id: &str) -> Result<TokenUsage, StoreError>
 
 const JOB_COLUMNS: &str =
     "job_id, status, date_range, models, replace_existing, created_at, started_at, completed_at,
-     total_duration_seconds, error, warnings, cancel_requested, download_dates, runs, note";
+     total_duration_seconds, error, warnings, cancel_requested, download_dates, runs, note,
+     forecast";
 
 fn job_from_row(c: &mut dyn Conn, r: &Row) -> Result<JobRecord, StoreError> {
     let job_id: String = r.get(0)?;
@@ -196,6 +215,10 @@ fn job_from_row(c: &mut dyn Conn, r: &Row) -> Result<JobRecord, StoreError> {
         download_dates: json("jobs.download_dates", &r.get::<String>(12)?)?,
         runs: json("jobs.runs", &r.get::<String>(13)?)?,
         note: r.get(14)?,
+        forecast: r
+            .get::<Option<String>>(15)?
+            .map(|f| json("jobs.forecast", &f))
+            .transpose()?,
         progress: details::progress(c, &job_id)?,
         token_usage: token_usage(c, &job_id)?,
         job_id,

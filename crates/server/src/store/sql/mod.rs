@@ -3,6 +3,7 @@
 //! PostgreSQL) provides. A backend owns its connections, transactions and migrations; the few
 //! places where the two databases spell a thing differently ask the [`Dialect`].
 
+mod budget;
 mod claims;
 mod days;
 mod details;

@@ -268,6 +268,11 @@ CREATE INDEX idx_trading_days_current ON trading_days(model, run, date, starting
 ALTER TABLE trading_days ADD COLUMN cost_usd REAL;
 UPDATE trading_days SET cost_usd = 0 WHERE prompt_tokens = 0 AND completion_tokens = 0;
 ",
+    // 12: a job's forecast (JSON) and the budgets it enforces (JSON; NULL: none).
+    r"
+ALTER TABLE jobs ADD COLUMN forecast TEXT;
+ALTER TABLE jobs ADD COLUMN budget TEXT;
+",
 ];
 
 /// The schema version this binary writes.

@@ -1,0 +1,102 @@
+//! Budgets at claim time. A job with budgets (`jobs.budget`) checks each model-day before it
+//! starts against what the job has spent (its committed days' costs) and reserved (its running
+//! days), by the core's rule ([`Budget::check`]). A day the rule refuses does not start: the
+//! days the exhausted budget covers are skipped (`budget_exhausted`) and the job warns once.
+//! Spending is read from the committed days, so a cancel or a crash never miscounts it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ai_trader_core::forecast::{Budget, BudgetScope, ModelSpending};
+use ai_trader_core::{DetailStatus, SkipReason};
+
+use super::details::{Move, Scope, move_details};
+use super::{Conn, StoreError, args, json};
+
+/// A job's budgets and spending, for the claims of one transaction.
+pub(super) struct BudgetGuard {
+    budget: Budget,
+    spending: BTreeMap<String, ModelSpending>,
+    /// Models whose budget ran out in this transaction.
+    stopped: BTreeSet<String>,
+    job_stopped: bool,
+}
+
+impl BudgetGuard {
+    /// The guard of a job whose stored `budget` (the `jobs.budget` column) is not NULL.
+    pub(super) fn load(
+        c: &mut dyn Conn,
+        job_id: &str,
+        budget: Option<&str>,
+    ) -> Result<Option<Self>, StoreError> {
+        let Some(budget) = budget else {
+            return Ok(None);
+        };
+        let budget: Budget = json("jobs.budget", budget)?;
+        let mut spending: BTreeMap<String, ModelSpending> = BTreeMap::new();
+        let committed = c.query(
+            "SELECT model, COALESCE(SUM(cost_usd), 0), COUNT(cost_usd) FROM trading_days
+             WHERE job_id = ?1 GROUP BY model",
+            args![job_id],
+        )?;
+        for row in committed {
+            let model: String = row.get(0)?;
+            let entry = spending.entry(model).or_default();
+            entry.spent_usd = row.get(1)?;
+            entry.priced_days = row.get(2)?;
+        }
+        let running = c.query(
+            "SELECT model, COUNT(*) FROM job_details WHERE job_id = ?1 AND status = ?2
+             GROUP BY model",
+            args![job_id, DetailStatus::Running.as_str()],
+        )?;
+        for row in running {
+            let model: String = row.get(0)?;
+            spending.entry(model).or_default().running_days = row.get(1)?;
+        }
+        Ok(Some(Self {
+            budget,
+            spending,
+            stopped: BTreeSet::new(),
+            job_stopped: false,
+        }))
+    }
+
+    /// Whether a pending day of `model` may start (it is then counted as running). When not,
+    /// the days of the exhausted budget are skipped; returns how many.
+    pub(super) fn admit(
+        &mut self,
+        c: &mut dyn Conn,
+        job_id: &str,
+        model: &str,
+        now: &str,
+    ) -> Result<Result<(), u32>, StoreError> {
+        if self.job_stopped || self.stopped.contains(model) {
+            return Ok(Err(0));
+        }
+        let Some(exhausted) = self.budget.check(model, &self.spending) else {
+            self.spending
+                .entry(model.to_owned())
+                .or_default()
+                .running_days += 1;
+            return Ok(Ok(()));
+        };
+        let message = exhausted.message();
+        let skip = Move::skip(SkipReason::BudgetExhausted, &message);
+        let pending = [DetailStatus::Pending];
+        let skipped = match &exhausted.scope {
+            BudgetScope::Job => {
+                self.job_stopped = true;
+                move_details(c, job_id, Scope::Job, &pending, skip, now)?
+            }
+            BudgetScope::Model(model) => {
+                self.stopped.insert(model.clone());
+                move_details(c, job_id, Scope::Model(model), &pending, skip, now)?
+            }
+        };
+        if skipped > 0 {
+            let warning = exhausted.warning(u64::from(skipped));
+            super::jobs::append_warnings(c, job_id, &[warning])?;
+        }
+        Ok(Err(skipped))
+    }
+}

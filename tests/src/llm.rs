@@ -28,6 +28,26 @@ pub async fn setup_with(config: &str, env: &[(&str, &str)]) -> (Workspace, Serve
     (workspace, server)
 }
 
+/// A config of LLM models on `fake`, each priced at `price` USD per million tokens in and out,
+/// with its extra JSON fields (`, "budget_usd": 3`, say).
+pub fn priced_config(fake: &FakeOpenAi, models: &[(&str, &str)], price: f64) -> String {
+    let models: Vec<String> = models
+        .iter()
+        .map(|(m, extra)| {
+            format!(
+                r#"{{"name": "{m}", "basemodel": "fake/{m}", "signature": "{m}", "enabled": true,
+                    "openai_base_url": "{}", "openai_api_key": "sk-fake",
+                    "pricing": {{"input_per_million": {price}, "output_per_million": {price}}}{extra}}}"#,
+                fake.base_url
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"models": [{}], "agent_config": {{"max_steps": 5, "max_retries": 3, "base_delay": 0.01, "request_timeout": 2.0}}}}"#,
+        models.join(", ")
+    )
+}
+
 /// Runs one day of every model and returns the finished job's status.
 pub async fn run_day(server: &Server, date: &str) -> Value {
     let job = server

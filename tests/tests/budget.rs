@@ -6,31 +6,12 @@
 use std::time::Duration;
 
 use ai_trader_e2e::fake_openai::{FakeOpenAi, Reply, ok, text};
-use ai_trader_e2e::llm::T;
+use ai_trader_e2e::llm::{T, priced_config};
 use ai_trader_e2e::{Options, Server, Workspace, details_in};
 use serde_json::{Value, json};
 
 /// USD per million tokens: a day of the fake costs about a dollar, so amounts read well.
 const PRICE: f64 = 10_000.0;
-
-/// A config of LLM models on `fake`, priced, each with its extra JSON fields.
-fn config(fake: &FakeOpenAi, models: &[(&str, &str)]) -> String {
-    let models: Vec<String> = models
-        .iter()
-        .map(|(m, extra)| {
-            format!(
-                r#"{{"name": "{m}", "basemodel": "fake/{m}", "signature": "{m}", "enabled": true,
-                    "openai_base_url": "{}", "openai_api_key": "sk-fake",
-                    "pricing": {{"input_per_million": {PRICE}, "output_per_million": {PRICE}}}{extra}}}"#,
-                fake.base_url
-            )
-        })
-        .collect();
-    format!(
-        r#"{{"models": [{}], "agent_config": {{"max_steps": 5, "max_retries": 3, "base_delay": 0.01, "request_timeout": 2.0}}}}"#,
-        models.join(", ")
-    )
-}
 
 /// A step that finishes the day having used `prompt` and `completion` tokens.
 fn finish_using(prompt: u64, completion: u64) -> Reply {
@@ -47,7 +28,7 @@ async fn start(fake: &FakeOpenAi, models: &[&str], extra: &str) -> (Workspace, S
 
 async fn start_models(fake: &FakeOpenAi, models: &[(&str, &str)]) -> (Workspace, Server, Options) {
     let workspace = Workspace::new();
-    let options = Options::prod().config(&config(fake, models));
+    let options = Options::prod().config(&priced_config(fake, models, PRICE));
     workspace.import_real_data(&options);
     let server = workspace.start(&options);
     (workspace, server, options)

@@ -268,3 +268,53 @@ async fn a_second_process_never_resets_a_database_in_use() {
     let (status, _) = server.get(&format!("/simulate/status/{job}")).await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_prints_the_forecast_first_and_stops_at_max_cost() {
+    use ai_trader_e2e::fake_openai::FakeOpenAi;
+    use ai_trader_e2e::llm::priced_config;
+    // A day of the fake costs 120 tokens at $10,000 per million: $1.20.
+    let fake = FakeOpenAi::start().await;
+    let workspace = Workspace::new();
+    let options = Options::prod().config(&priced_config(&fake, &[("gpt-a", "")], 10_000.0));
+    workspace.import_real_data(&options);
+    let history = ["run", "--start", "2025-10-01", "--end", "2025-10-03"];
+    let (code, out, err) = workspace.cli(&options, &history);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("cost unknown") || out.contains("unknown: no history"),
+        "no history yet: {out}"
+    );
+
+    let (code, out, err) = workspace.cli(
+        &options,
+        &[
+            "run",
+            "--start",
+            "2025-10-06",
+            "--end",
+            "2025-10-10",
+            "--max-cost",
+            "2.5",
+        ],
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    let forecast = out.find("forecast of the job").expect("a forecast");
+    let results = out.find(": completed").expect("results");
+    assert!(forecast < results, "the forecast comes first: {out}");
+    assert!(
+        out.contains("forecast of the job: 5 model-days, cost $6.00"),
+        "{out}"
+    );
+    assert!(out.contains("from its 3 model-days so far"), "{out}");
+    assert!(
+        out.contains("budget $2.50: about 2 of 5 model-days fit"),
+        "{out}"
+    );
+    assert!(out.contains("cost of the job: $2.40"), "{out}");
+    assert!(
+        err.contains("warning: The job's budget (max_cost_usd) is exhausted")
+            || out.contains("exhausted"),
+        "{out}\n{err}"
+    );
+}

@@ -5,6 +5,8 @@
 use std::time::Duration;
 
 use ai_trader_core::api::{CancelResponse, JobStatusResponse};
+use ai_trader_core::cost::describe_usd;
+use ai_trader_core::forecast::describe_cost;
 use ai_trader_core::{Breakdown, Date, DetailStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -97,6 +99,26 @@ fn runs_of(job: &JobStatusResponse) -> Option<String> {
         Some(note) => format!("{runs}: “{note}”"),
         None => runs,
     })
+}
+
+/// What the job has spent against what its plan forecast, with its budget: `Spent $3.60 of a
+/// forecast $8.40 (p90 $9.10) · budget $5.00`.
+fn spending_of(job: &JobStatusResponse) -> String {
+    let spent = job.cost.to_string();
+    let Some(forecast) = &job.forecast else {
+        return format!("Spent {spent}");
+    };
+    let total = &forecast.total;
+    let expected = if total.unknown_models.is_empty() {
+        describe_cost(Some(total.cost_usd))
+    } else {
+        "unknown".to_owned()
+    };
+    let budget = total
+        .max_cost_usd
+        .map(|b| format!(" · budget {}", describe_usd(Some(b))))
+        .unwrap_or_default();
+    format!("Spent {spent} of a forecast {expected}{budget}")
 }
 
 /// Polls a job's status every second until it ends; stops when the page is left.
@@ -234,6 +256,7 @@ fn JobView(job: JobStatusResponse) -> impl IntoView {
             </p>
             {finished}
             <ProgressBar breakdown/>
+            <p class="hint" id="job-cost">{spending_of(&j)}</p>
             <ul class="notes" id="job-notes">{notes}</ul>
             <Grid data=Signal::derive(move || grid.clone())/>
         </div>

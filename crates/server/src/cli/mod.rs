@@ -133,6 +133,9 @@ enum Command {
         /// A note kept with the runs.
         #[arg(long)]
         note: Option<String>,
+        /// The job's budget in USD: no model-day starts whose expected cost would pass it.
+        #[arg(long, value_name = "USD")]
+        max_cost: Option<f64>,
     },
 }
 
@@ -221,6 +224,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             run,
             repeats,
             note,
+            max_cost,
         } => {
             let request = PlanRequest {
                 start_date: start,
@@ -230,6 +234,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
                 run,
                 repeats,
                 note,
+                max_cost_usd: max_cost,
                 ..Default::default()
             };
             run::run(&common, request).await

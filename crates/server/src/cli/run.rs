@@ -7,7 +7,11 @@ use std::time::Duration;
 
 use ai_trader_core::api::BaselineResult;
 use ai_trader_core::comparison::{ModelComparison, compare};
-use ai_trader_core::cost::CostTotal;
+use ai_trader_core::cost::{CostTotal, describe_usd};
+use ai_trader_core::forecast::{
+    Forecast, describe_basis, describe_budget, describe_cost, describe_duration,
+    describe_token_counts,
+};
 use ai_trader_core::metrics::round2;
 use ai_trader_core::stats::{Estimate, INTERVAL_METHOD};
 use ai_trader_core::{JobStatus, PlanError, PlanRequest};
@@ -41,6 +45,7 @@ pub(super) async fn run(common: &Common, request: PlanRequest) -> anyhow::Result
         "job {job_id}: {} model-days to run, {} skipped",
         planned.totals.run, planned.totals.skipped
     );
+    print_forecast(&planned.forecast);
     let handle = state.worker.spawn(job_id.clone());
     let total = planned.totals.total_model_days.max(1);
     // The bar is redrawn a few times a second until the job ends.
@@ -63,7 +68,56 @@ pub(super) async fn run(common: &Common, request: PlanRequest) -> anyhow::Result
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     handle.await.ok();
+    // What the run added (a budget exhausted, a download's problems).
+    let record = state.db.job(&job_id).await?.context("job vanished")?;
+    for warning in record.warnings.iter().skip(planned.warnings.len()) {
+        eprintln!("warning: {warning}");
+    }
     print_results(&state, &job_id, status).await
+}
+
+/// The plan's forecast, before the job runs: per model and in total, with the budgets.
+fn print_forecast(forecast: &Forecast) {
+    println!(
+        "{:<24} {:>5} {:>22} {:>22} {:>14}  basis",
+        "forecast", "days", "tokens", "cost", "time"
+    );
+    for m in &forecast.models {
+        // Indented: the results table's rows start with the model.
+        println!(
+            "  {:<22} {:>5} {:>22} {:>22} {:>14}  {}",
+            m.model,
+            m.model_days,
+            describe_token_counts(m.prompt_tokens, m.completion_tokens),
+            describe_cost(m.cost_usd),
+            describe_duration(m.duration_seconds),
+            describe_basis(m)
+        );
+        if let Some(budget) = describe_budget(m) {
+            println!("  {:<22} {budget}", "");
+        }
+    }
+    let total = &forecast.total;
+    let cost = match total.unknown_models.as_slice() {
+        [] => describe_cost(Some(total.cost_usd)),
+        unknown => format!(
+            "at least {} ({} unknown)",
+            describe_cost(Some(total.cost_usd)),
+            unknown.join(", ")
+        ),
+    };
+    println!(
+        "forecast of the job: {} model-days, cost {cost}, time {}",
+        total.model_days,
+        describe_duration(total.duration_seconds)
+    );
+    if let (Some(budget), Some(n)) = (total.max_cost_usd, total.affordable_days) {
+        println!(
+            "budget {}: about {n} of {} model-days fit",
+            describe_usd(Some(budget)),
+            total.model_days
+        );
+    }
 }
 
 async fn print_results(state: &AppState, job_id: &str, status: JobStatus) -> anyhow::Result<()> {

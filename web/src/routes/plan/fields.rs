@@ -82,6 +82,7 @@ pub fn RunFields(
     run: RwSignal<String>,
     repeats: RwSignal<String>,
     note: RwSignal<String>,
+    budget: RwSignal<String>,
     known_runs: Signal<Vec<String>>,
 ) -> impl IntoView {
     let options = move || {
@@ -100,7 +101,10 @@ pub fn RunFields(
                 prop:value=repeats on:input=move |ev| repeats.set(event_target_value(&ev))/></label>
             <label class="wide">"Note" <input type="text" id="note" maxlength="2000" placeholder="What this experiment tries"
                 prop:value=note on:input=move |ev| note.set(event_target_value(&ev))/></label>
+            <label>"Budget, USD" <input type="text" id="max-cost" inputmode="decimal" placeholder="none" autocomplete="off"
+                aria-describedby="budget-help" prop:value=budget on:input=move |ev| budget.set(event_target_value(&ev))/></label>
         </div>
         <p class="hint" id="run-help">"A run is an independent portfolio: a new name starts every model from the initial cash; an existing one continues it. With repeats, each model runs that many times (run-1, run-2, …) to tell skill from luck."</p>
+        <p class="hint" id="budget-help">"With a budget, no model-day starts once its expected cost would pass it: the rest are skipped (budget exhausted). Models may also have their own budget in the server's configuration."</p>
     }
 }

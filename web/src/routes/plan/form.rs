@@ -25,6 +25,16 @@ fn repeats_of(text: &str) -> Option<u32> {
     Some(text.parse().unwrap_or(0))
 }
 
+/// The budget as typed: empty is none; `$5`, `12.50` are amounts (the planner says when one is
+/// negative); anything else is not a number.
+fn budget_of(text: &str) -> Result<Option<f64>, ()> {
+    let text = text.trim().trim_start_matches('$').trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse::<f64>().map(Some).map_err(|_| ())
+}
+
 /// Every signal of the form (copied freely into closures).
 #[derive(Clone, Copy)]
 pub struct Form {
@@ -40,6 +50,8 @@ pub struct Form {
     pub run: RwSignal<String>,
     pub repeats: RwSignal<String>,
     pub note: RwSignal<String>,
+    /// The job's budget in USD as typed (empty: none).
+    pub budget: RwSignal<String>,
     pub models: RwSignal<Vec<ModelSummary>>,
     pub selected: RwSignal<Vec<String>>,
     pub context: RwSignal<Option<PlanContext>>,
@@ -71,6 +83,7 @@ impl Form {
             run: RwSignal::new(saved.run.clone().unwrap_or_default()),
             repeats: RwSignal::new(saved.repeats.clone().unwrap_or_default()),
             note: RwSignal::new(saved.note.clone().unwrap_or_default()),
+            budget: RwSignal::new(saved.budget.clone().unwrap_or_default()),
             models: RwSignal::new(Vec::new()),
             selected: RwSignal::new(saved.models.clone().unwrap_or_default()),
             context: RwSignal::new(None),
@@ -130,6 +143,7 @@ impl Form {
                 run: Some(self.run.get()),
                 repeats: Some(self.repeats.get()),
                 note: Some(self.note.get()),
+                budget: Some(self.budget.get()),
             }
             .save();
         });
@@ -149,6 +163,7 @@ impl Form {
             run: Some(self.run.get().trim().to_owned()).filter(|r| !r.is_empty()),
             repeats: repeats_of(&self.repeats.get()),
             note: Some(self.note.get()).filter(|n| !n.trim().is_empty()),
+            max_cost_usd: budget_of(&self.budget.get()).ok().flatten(),
             ..Default::default()
         })
     }
@@ -163,6 +178,11 @@ impl Form {
             if !self.resume.get() && req.start_date.is_none() {
                 return Preview::Incomplete(
                     "Choose a start date, or tick “Resume each model after its history”.",
+                );
+            }
+            if budget_of(&self.budget.get()).is_err() {
+                return Preview::Incomplete(
+                    "The budget must be an amount of dollars, such as 5 or 12.50 (or empty for none).",
                 );
             }
             let no_server = self.models.with(Vec::is_empty);

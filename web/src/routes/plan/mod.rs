@@ -5,6 +5,7 @@
 mod cells;
 mod context;
 mod fields;
+mod forecast;
 mod form;
 mod state;
 mod summary;
@@ -19,6 +20,7 @@ use cells::grid_of;
 pub use cells::plan_cell;
 use context::browser_today;
 use fields::{DateField, ModelChoices, RunFields};
+use forecast::ForecastPanel;
 use form::Form;
 use summary::{PlanSummary, Preview};
 
@@ -82,6 +84,13 @@ pub fn PlanPage() -> impl IntoView {
     let preview = form.preview(request, today);
     let start = Start::new(request);
     let grid = Signal::derive(move || preview.get().plan().map(grid_of).unwrap_or_default());
+    let forecast = Signal::derive(move || {
+        preview.with(|p| {
+            p.plan()
+                .filter(|p| p.totals.run > 0)
+                .map(|p| p.forecast.clone())
+        })
+    });
     let navigate = use_navigate();
     let send = {
         let navigate = navigate.clone();
@@ -110,6 +119,7 @@ pub fn PlanPage() -> impl IntoView {
         run,
         repeats,
         note,
+        budget,
         models,
         selected,
         coverage,
@@ -146,12 +156,13 @@ pub fn PlanPage() -> impl IntoView {
                 (Some(first), Some(last)) => format!("The server has prices from {first} to {last}{}.", if c.synthetic { " (synthetic demo data)" } else { "" }),
                 _ => "The server has no prices yet.".to_owned(),
             })}</p>
-            <RunFields run repeats note known_runs/>
+            <RunFields run repeats note budget known_runs/>
             <div class="models"><ModelChoices models selected/></div>
             <Show when=move || offline.get()>
                 <p class="notice" id="calendar-only">"The server cannot be reached: this preview uses the exchange calendar alone (no price data, history or busy models)."</p>
             </Show>
             <PlanSummary preview resume replace/>
+            <ForecastPanel forecast/>
             <Grid data=grid/>
             <div class="actions">
                 <button id="submit" on:click=start_clicked prop:disabled=disabled>"Start job"</button>

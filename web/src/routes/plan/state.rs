@@ -1,4 +1,4 @@
-//! The plan form's state in the URL (`?start=&end=&models=&resume=1&replace=1&run=&repeats=&note=`), so a reload or
+//! The plan form's state in the URL (`?start=&end=&models=&resume=1&replace=1&run=&repeats=&note=&budget=`), so a reload or
 //! a shared link restores it, and in session storage, so leaving for another page and coming
 //! back through the navigation restores it too.
 
@@ -23,6 +23,8 @@ pub struct FormState {
     pub repeats: Option<String>,
     /// The note.
     pub note: Option<String>,
+    /// The job's budget in USD, as typed.
+    pub budget: Option<String>,
 }
 
 fn decode(text: &str) -> String {
@@ -63,6 +65,7 @@ impl FormState {
                 "run" => state.run = Some(value),
                 "repeats" => state.repeats = Some(value),
                 "note" => state.note = Some(value),
+                "budget" => state.budget = Some(value),
                 _ => {}
             }
         }
@@ -91,6 +94,7 @@ impl FormState {
             ("run", &self.run),
             ("repeats", &self.repeats),
             ("note", &self.note),
+            ("budget", &self.budget),
         ] {
             if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
                 parts.push(format!("{key}={}", encode(value)));

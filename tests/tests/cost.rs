@@ -1,7 +1,8 @@
 //! What model-days cost: a fake OpenAI-compatible provider (real HTTP) answers with known
 //! usage; the stored cost of each day is its tokens at the configured prices, reported by
 //! results, reasoning and the job; a later price change never rewrites it; a model without
-//! prices has an unknown cost, never 0; the mock costs nothing.
+//! prices has an unknown cost, never 0; the mock costs nothing; a provider that reports no usage
+//! gets counts estimated with a tokenizer, marked so.
 
 use ai_trader_e2e::fake_openai::{FakeOpenAi, Fallback, tool_calls};
 use ai_trader_e2e::llm::{T, day, run_day};
@@ -106,5 +107,52 @@ async fn the_mock_and_the_baselines_cost_nothing() {
         job["cost"],
         json!({"usd": 0.0, "priced_days": 9, "unpriced_days": 0}),
         "{job}"
+    );
+}
+
+#[tokio::test]
+async fn a_provider_without_usage_gets_estimated_counts_marked_estimated() {
+    use ai_trader_e2e::fake_openai::ok;
+    let no_usage = |content: &str| {
+        ok(
+            json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]}),
+        )
+    };
+    let fake = FakeOpenAi::start().await;
+    fake.fallback(Fallback::Always(no_usage(
+        "I hold my cash today: nothing is cheap enough. <FINISH_SIGNAL>",
+    )));
+    fake.summaries([no_usage("I made no trades today.")]);
+    let workspace = Workspace::new();
+    let options = Options::prod().config(&priced(&fake, INPUT, OUTPUT));
+    workspace.import_real_data(&options);
+    let server = workspace.start(&options);
+
+    let job = run_day(&server, "2025-10-02").await;
+    assert_eq!(job["status"], "completed", "{job}");
+    let stored = day(&server, "2025-10-02").await;
+    let usage = &stored["metadata"]["token_usage"];
+    assert_eq!(usage["estimated"], true, "{usage}");
+    // The system prompt alone is hundreds of tokens; the reply about a dozen.
+    assert!(usage["prompt_tokens"].as_u64().unwrap() > 200, "{usage}");
+    let completion = usage["completion_tokens"].as_u64().unwrap();
+    assert!((10..60).contains(&completion), "{usage}");
+    let cost = stored["metadata"]["cost_usd"].as_f64().unwrap();
+    assert!((cost - cost_of(usage, INPUT, OUTPUT)).abs() < 1e-12);
+    assert_eq!(job["token_usage"]["estimated"], true, "{job}");
+    let detail = &job["details"][0];
+    assert_eq!(detail["token_usage"]["estimated"], true, "{detail}");
+
+    // A provider that reports usage: its numbers, not marked.
+    fake.fallback(Fallback::Always(tool_calls(
+        Some("Done. <FINISH_SIGNAL>"),
+        &[("get_position", json!({}))],
+    )));
+    run_day(&server, "2025-10-03").await;
+    let reported = day(&server, "2025-10-03").await;
+    assert_eq!(
+        reported["metadata"]["token_usage"].get("estimated"),
+        None,
+        "{reported}"
     );
 }

@@ -208,8 +208,8 @@ async fn l16_empty_replies_and_zero_retries_do_not_crash() {
     let (_, reasoning) = server
         .get("/reasoning?model=gpt-fake&date=2025-10-02")
         .await;
-    assert_eq!(
-        reasoning["sessions"][0]["token_usage"]["total_tokens"], 120,
-        "the step and the summary"
-    );
+    // The step and the summary report 120; the empty reply reported none: estimated.
+    let usage = &reasoning["sessions"][0]["token_usage"];
+    assert_eq!(usage["estimated"], true, "{usage}");
+    assert!(usage["total_tokens"].as_u64().unwrap() > 120, "{usage}");
 }

@@ -194,11 +194,7 @@ mod tests {
     use super::*;
 
     fn usage(prompt: u64, completion: u64) -> TokenUsage {
-        TokenUsage {
-            prompt_tokens: prompt,
-            completion_tokens: completion,
-            total_tokens: prompt + completion,
-        }
+        TokenUsage::of(prompt, completion)
     }
 
     #[test]

@@ -145,10 +145,11 @@ fn DayView(
         <section class="page day">
             <h1>{format!("{} on {}", ai_trader_core::run::chain_label(&d.model, &d.run), d.date)}</h1>
             <DayLinks model=d.model.clone() run=d.run.clone() job_id=d.job_id.clone() neighbours/>
-            <p class="status">{format!("Profit {} ({:+.2} %) · {} · {} prompt + {} completion tokens",
+            <p class="status">{format!("Profit {} ({:+.2} %) · {} · {} prompt + {} completion tokens{}",
                 money(d.daily_metrics.profit), d.daily_metrics.return_pct,
                 count(d.trades.len() as u32, "trade", "trades"),
-                u.prompt_tokens, u.completion_tokens)}
+                u.prompt_tokens, u.completion_tokens,
+                if u.estimated { " (estimated: the provider reported none)" } else { "" })}
                 " · cost " <span id="day-cost">{ai_trader_core::cost::describe_usd(d.metadata.cost_usd)}</span></p>
             {summary}
             <div class="positions">

@@ -130,23 +130,37 @@ pub struct TokenUsage {
     pub completion_tokens: u64,
     /// Their sum.
     pub total_tokens: u64,
+    /// Some of these were counted here with a tokenizer, because the provider reported none:
+    /// an estimate (omitted when every count is the provider's).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimated: bool,
 }
 
 impl TokenUsage {
-    /// The usage of `prompt` and `completion` tokens.
+    /// The usage of `prompt` and `completion` tokens, as a provider reported it.
     pub fn of(prompt: u64, completion: u64) -> Self {
         Self {
             prompt_tokens: prompt,
             completion_tokens: completion,
             total_tokens: prompt + completion,
+            estimated: false,
         }
     }
 
-    /// Adds another usage to this one.
+    /// Counts of `prompt` and `completion` tokens made here, not by the provider.
+    pub fn estimated(prompt: u64, completion: u64) -> Self {
+        Self {
+            estimated: true,
+            ..Self::of(prompt, completion)
+        }
+    }
+
+    /// Adds another usage to this one (an estimate in either makes the sum one).
     pub fn add(&mut self, other: Self) {
         self.prompt_tokens += other.prompt_tokens;
         self.completion_tokens += other.completion_tokens;
         self.total_tokens += other.total_tokens;
+        self.estimated |= other.estimated;
     }
 }
 

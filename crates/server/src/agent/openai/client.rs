@@ -116,7 +116,12 @@ impl ChatClient {
         for attempt in 0..=self.config.max_retries {
             self.pace().await;
             match self.attempt(body, make_id).await {
-                Attempt::Done(reply) => return Ok(reply),
+                Attempt::Done(mut reply) => {
+                    if !reply.usage_reported {
+                        reply.usage = super::tokens::estimate(body, &reply);
+                    }
+                    return Ok(reply);
+                }
                 Attempt::Fatal(ProviderError::Failed(text)) => {
                     return Err(ProviderError::Failed(self.config.redactor.redact(&text)));
                 }

@@ -3,6 +3,7 @@
 
 mod client;
 mod summary;
+mod tokens;
 mod wire;
 
 use ai_trader_core::api::TokenUsage;

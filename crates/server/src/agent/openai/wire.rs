@@ -63,6 +63,8 @@ pub(crate) struct Reply {
     pub finish_reason: Option<String>,
     /// Tokens, zero when the provider gives none.
     pub usage: TokenUsage,
+    /// The provider reported `usage` (else the client estimates it).
+    pub usage_reported: bool,
 }
 
 /// Why a 200 reply cannot be used.
@@ -151,7 +153,8 @@ pub(crate) fn parse_reply(
         .and_then(Value::as_array)
         .map(|calls| calls.iter().filter_map(|c| tool_call(c, make_id)).collect())
         .unwrap_or_default();
-    let usage = value.get("usage").map_or_else(TokenUsage::default, |u| {
+    let reported = value.get("usage").filter(|u| u.is_object());
+    let usage = reported.map_or_else(TokenUsage::default, |u| {
         let get = |k: &str| u.get(k).and_then(Value::as_u64).unwrap_or(0);
         let (prompt, completion) = (get("prompt_tokens"), get("completion_tokens"));
         let total = u
@@ -159,9 +162,8 @@ pub(crate) fn parse_reply(
             .and_then(Value::as_u64)
             .unwrap_or(prompt + completion);
         TokenUsage {
-            prompt_tokens: prompt,
-            completion_tokens: completion,
             total_tokens: total,
+            ..TokenUsage::of(prompt, completion)
         }
     });
     Ok(Reply {
@@ -172,6 +174,7 @@ pub(crate) fn parse_reply(
             .and_then(Value::as_str)
             .map(str::to_owned),
         usage,
+        usage_reported: reported.is_some(),
     })
 }
 
@@ -213,14 +216,8 @@ mod tests {
         );
         assert_eq!(reply.tool_calls[1].arguments, "");
         assert_eq!(reply.finish_reason.as_deref(), Some("tool_calls"));
-        assert_eq!(
-            reply.usage,
-            TokenUsage {
-                prompt_tokens: 120,
-                completion_tokens: 30,
-                total_tokens: 150
-            }
-        );
+        assert_eq!(reply.usage, TokenUsage::of(120, 30));
+        assert!(reply.usage_reported);
     }
 
     #[test]
@@ -234,7 +231,12 @@ mod tests {
             serde_json::from_str::<Value>(&reply.tool_calls[0].arguments).unwrap(),
             json!({"symbol": "MSFT", "amount": 2})
         );
-        assert_eq!(reply.usage, TokenUsage::default(), "missing usage is zero");
+        assert_eq!(
+            reply.usage,
+            TokenUsage::default(),
+            "missing usage is zero here"
+        );
+        assert!(!reply.usage_reported, "and the client estimates it");
         assert_eq!(reply.finish_reason, None);
         // DeepSeek via OpenRouter: {name, args, id} without `function`.
         let reply = parse(

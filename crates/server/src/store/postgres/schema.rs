@@ -196,6 +196,10 @@ UPDATE trading_days SET cost_usd = 0 WHERE prompt_tokens = 0 AND completion_toke
 ALTER TABLE jobs ADD COLUMN forecast TEXT;
 ALTER TABLE jobs ADD COLUMN budget TEXT;
 ",
+    // 6: estimated token counts (SQLite's migration 13).
+    r"
+ALTER TABLE trading_days ADD COLUMN tokens_estimated BIGINT NOT NULL DEFAULT 0;
+",
 ];
 
 /// The advisory lock key migrations hold.

@@ -43,8 +43,8 @@ fn insert_day(c: &mut dyn Conn, day: &CompletedDay) -> Result<i64, StoreError> {
         "INSERT INTO trading_days (job_id, model, date, starting_cash, starting_portfolio_value, daily_profit,
              daily_return_pct, ending_cash, ending_portfolio_value, reasoning_summary, total_actions,
              session_duration_seconds, days_since_last_trading, prompt_tokens, completion_tokens, carried_prices,
-             started_at, completed_at, run, cost_usd)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+             started_at, completed_at, run, cost_usd, tokens_estimated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
          RETURNING id",
         args![
             &day.job_id,
@@ -67,6 +67,7 @@ fn insert_day(c: &mut dyn Conn, day: &CompletedDay) -> Result<i64, StoreError> {
             &day.activity.completed_at,
             &day.run,
             day.cost_usd,
+            day.activity.usage.estimated,
         ],
     )?
     .get(0)
@@ -285,7 +286,7 @@ pub(super) fn select(c: &mut dyn Conn, filter: &DayFilter) -> Result<Vec<DayRow>
              days_since_last_trading, prompt_tokens, completion_tokens, carried_prices, started_at, completed_at,
              superseded_by IS NOT NULL,
              (SELECT COUNT(*) FROM reasoning_messages m WHERE m.trading_day_id = trading_days.id),
-             run, cost_usd
+             run, cost_usd, tokens_estimated
          FROM trading_days
          WHERE (CAST(?1 AS TEXT) IS NULL OR job_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR model = ?2)
            AND (CAST(?3 AS TEXT) IS NULL OR date >= ?3) AND (CAST(?4 AS TEXT) IS NULL OR date <= ?4)
@@ -325,9 +326,8 @@ pub(super) fn select(c: &mut dyn Conn, filter: &DayFilter) -> Result<Vec<DayRow>
             session_duration_seconds: r.get(12)?,
             days_since_last_trading: r.get(13)?,
             usage: TokenUsage {
-                prompt_tokens: prompt,
-                completion_tokens: completion,
-                total_tokens: prompt + completion,
+                estimated: r.get::<i64>(23)? != 0,
+                ..TokenUsage::of(prompt, completion)
             },
             carried_prices: carried,
             started_at: r.get(17)?,

@@ -252,7 +252,8 @@ pub(super) fn read(
 ) -> Result<Vec<JobDetail>, StoreError> {
     let rows = c.query(
         "SELECT d.date, d.model, d.status, d.skip_reason, d.error, d.started_at, d.completed_at,
-             d.duration_seconds, d.run, t.prompt_tokens, t.completion_tokens, t.cost_usd
+             d.duration_seconds, d.run, t.prompt_tokens, t.completion_tokens, t.cost_usd,
+             t.tokens_estimated
          FROM job_details d LEFT JOIN trading_days t ON t.job_id = d.job_id
              AND t.model = d.model AND t.run = d.run AND t.date = d.date
          WHERE d.job_id = ?1 ORDER BY d.date, d.model, d.id LIMIT ?2 OFFSET ?3",
@@ -263,8 +264,9 @@ pub(super) fn read(
             let skip: Option<String> = r.get(3)?;
             let tokens: Option<(i64, i64)> = r.get::<Option<i64>>(9)?.zip(r.get(10)?);
             Ok(JobDetail {
-                token_usage: tokens.map(|(prompt, completion)| {
-                    TokenUsage::of(prompt.max(0) as u64, completion.max(0) as u64)
+                token_usage: tokens.map(|(prompt, completion)| TokenUsage {
+                    estimated: r.get::<Option<i64>>(12).ok().flatten().unwrap_or(0) != 0,
+                    ..TokenUsage::of(prompt.max(0) as u64, completion.max(0) as u64)
                 }),
                 cost_usd: r.get(11)?,
                 date: date(&r.get::<String>(0)?)?,

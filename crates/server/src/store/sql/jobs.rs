@@ -177,15 +177,15 @@ pub(super) fn insert_job(c: &mut dyn Conn, job: &NewJob, plan: &Plan) -> Result<
 fn token_usage(c: &mut dyn Conn, job_id: &str) -> Result<TokenUsage, StoreError> {
     let row = c.query_one(
         "SELECT CAST(COALESCE(SUM(prompt_tokens), 0) AS BIGINT),
-             CAST(COALESCE(SUM(completion_tokens), 0) AS BIGINT)
+             CAST(COALESCE(SUM(completion_tokens), 0) AS BIGINT),
+             CAST(COALESCE(MAX(tokens_estimated), 0) AS BIGINT)
          FROM trading_days WHERE job_id = ?1",
         args![job_id],
     )?;
     let (prompt, completion): (u64, u64) = (row.get(0)?, row.get(1)?);
     Ok(TokenUsage {
-        prompt_tokens: prompt,
-        completion_tokens: completion,
-        total_tokens: prompt + completion,
+        estimated: row.get::<i64>(2)? != 0,
+        ..TokenUsage::of(prompt, completion)
     })
 }
 

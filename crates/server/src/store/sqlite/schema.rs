@@ -273,6 +273,10 @@ UPDATE trading_days SET cost_usd = 0 WHERE prompt_tokens = 0 AND completion_toke
 ALTER TABLE jobs ADD COLUMN forecast TEXT;
 ALTER TABLE jobs ADD COLUMN budget TEXT;
 ",
+    // 13: a day's tokens counted here because the provider reported none (an estimate).
+    r"
+ALTER TABLE trading_days ADD COLUMN tokens_estimated INTEGER NOT NULL DEFAULT 0;
+",
 ];
 
 /// The schema version this binary writes.

@@ -269,6 +269,17 @@ async fn a_models_budget_stops_it_and_a_job_budget_stops_every_model() {
     }
 }
 
+/// Triggers `request` and returns its job once a model-day of it has committed.
+async fn started(server: &Server, request: Value) -> String {
+    let job = server.trigger(&request).await;
+    server
+        .wait_status(&job, "a day committed", T, |j| {
+            j["progress"]["completed"].as_u64() >= Some(1)
+        })
+        .await;
+    job
+}
+
 #[tokio::test]
 async fn the_spent_total_survives_a_kill_9_and_a_cancel() {
     let fake = FakeOpenAi::start().await;
@@ -281,14 +292,11 @@ async fn the_spent_total_survives_a_kill_9_and_a_cancel() {
             Box::new(text("Done. <FINISH_SIGNAL>")),
         ),
     ));
-    let job = server
-        .trigger(&json!({"start_date": "2025-10-02", "end_date": "2025-10-10", "max_cost_usd": 3.5 * day}))
-        .await;
-    server
-        .wait_status(&job, "a day committed", T, |j| {
-            j["progress"]["completed"].as_u64() >= Some(1)
-        })
-        .await;
+    let job = started(
+        &server,
+        json!({"start_date": "2025-10-02", "end_date": "2025-10-10", "max_cost_usd": 3.5 * day}),
+    )
+    .await;
     server.kill_9();
     let server = workspace.start(&options);
     let finished = server.wait(&job, T).await;
@@ -297,14 +305,11 @@ async fn the_spent_total_survives_a_kill_9_and_a_cancel() {
     assert_eq!(skipped_for_budget(&finished).len(), 4, "{finished}");
 
     // A cancelled job's spending is what it committed; a new job's budget starts from 0.
-    let job = server
-        .trigger(&json!({"start_date": "2025-10-13", "end_date": "2025-10-17", "max_cost_usd": 10.0 * day}))
-        .await;
-    server
-        .wait_status(&job, "a day committed", T, |j| {
-            j["progress"]["completed"].as_u64() >= Some(1)
-        })
-        .await;
+    let job = started(
+        &server,
+        json!({"start_date": "2025-10-13", "end_date": "2025-10-17", "max_cost_usd": 10.0 * day}),
+    )
+    .await;
     let (status, _) = server
         .post(&format!("/simulate/cancel/{job}"), &json!({}))
         .await;

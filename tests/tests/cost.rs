@@ -27,6 +27,22 @@ fn cost_of(usage: &Value, input: f64, output: f64) -> f64 {
         / 1e6
 }
 
+/// A PROD server on the real prices whose priced model talks to `fake`.
+fn priced_server(fake: &FakeOpenAi) -> (Workspace, ai_trader_e2e::Server) {
+    let workspace = Workspace::new();
+    let options = Options::prod().config(&priced(fake, INPUT, OUTPUT));
+    workspace.import_real_data(&options);
+    let server = workspace.start(&options);
+    (workspace, server)
+}
+
+/// Runs 2025-10-02: the finished job and the stored day.
+async fn first_day(server: &ai_trader_e2e::Server) -> (Value, Value) {
+    let job = run_day(server, "2025-10-02").await;
+    assert_eq!(job["status"], "completed", "{job}");
+    (job, day(server, "2025-10-02").await)
+}
+
 #[tokio::test]
 async fn a_days_cost_is_its_tokens_at_the_prices_in_force_when_it_ran() {
     let fake = FakeOpenAi::start().await;
@@ -34,14 +50,8 @@ async fn a_days_cost_is_its_tokens_at_the_prices_in_force_when_it_ran() {
         Some("Nothing to do today. <FINISH_SIGNAL>"),
         &[("get_position", json!({}))],
     )));
-    let workspace = Workspace::new();
-    let options = Options::prod().config(&priced(&fake, INPUT, OUTPUT));
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
-
-    let job = run_day(&server, "2025-10-02").await;
-    assert_eq!(job["status"], "completed", "{job}");
-    let stored = day(&server, "2025-10-02").await;
+    let (workspace, server) = priced_server(&fake);
+    let (job, stored) = first_day(&server).await;
     let usage = &stored["metadata"]["token_usage"];
     assert!(usage["prompt_tokens"].as_u64().unwrap() > 0, "{usage}");
     let expected = cost_of(usage, INPUT, OUTPUT);
@@ -123,14 +133,8 @@ async fn a_provider_without_usage_gets_estimated_counts_marked_estimated() {
         "I hold my cash today: nothing is cheap enough. <FINISH_SIGNAL>",
     )));
     fake.summaries([no_usage("I made no trades today.")]);
-    let workspace = Workspace::new();
-    let options = Options::prod().config(&priced(&fake, INPUT, OUTPUT));
-    workspace.import_real_data(&options);
-    let server = workspace.start(&options);
-
-    let job = run_day(&server, "2025-10-02").await;
-    assert_eq!(job["status"], "completed", "{job}");
-    let stored = day(&server, "2025-10-02").await;
+    let (_workspace, server) = priced_server(&fake);
+    let (job, stored) = first_day(&server).await;
     let usage = &stored["metadata"]["token_usage"];
     assert_eq!(usage["estimated"], true, "{usage}");
     // The system prompt alone is hundreds of tokens; the reply about a dozen.

@@ -35,59 +35,37 @@ const plan = wasm.planJob(request, context);
 if (plan.totals.total_model_days !== 365_000) throw new Error(`unexpected plan size ${plan.totals.total_model_days}`);
 
 const runs = 30;
-for (let i = 0; i < 5; i++) wasm.planJob(request, context); // warm up
-const times = [];
-for (let i = 0; i < runs; i++) {
-  const t0 = performance.now();
-  wasm.planJob(request, context);
-  times.push(performance.now() - t0);
-}
-times.sort((a, b) => a - b);
-const median = times[Math.floor(runs / 2)];
-console.log(
-  `wasm planJob 100 models x 3650 days (${plan.totals.run} runs, ${trading.length} history days/model): ` +
-    `median ${median.toFixed(2)} ms, min ${times[0].toFixed(2)} ms, max ${times[runs - 1].toFixed(2)} ms over ${runs} runs`,
-);
-
-// 200 rows over 362 calendar days (about 250 trading days), each with a year of history: 200
-// models, or 20 models × 10 repeats (the criterion bench's case). Goal: repeats within 2×.
-const medianOf = (req, ctx) => {
-  for (let i = 0; i < 5; i++) wasm.planJob(req, ctx);
-  const t = [];
+/** The median time of `runs` plans of `req` in `ctx`, after a warm-up. */
+function median(req, ctx) {
+  for (let i = 0; i < 5; i++) wasm.planJob(req, ctx); // warm up
+  const times = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     wasm.planJob(req, ctx);
-    t.push(performance.now() - t0);
+    times.push(performance.now() - t0);
   }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(runs / 2)];
-};
-const rowsCase = (modelCount, repeats) => {
-  const first = Date.UTC(2025, 0, 2);
-  const last = first + 361 * day;
-  const before = wasm.tradingCalendar("2024-01-02", iso(first - day)).filter((d) => d.trading).map((d) => d.date);
-  const names = Array.from({ length: modelCount }, (_, i) => `model-${String(i).padStart(3, "0")}`);
-  const runNames = repeats > 1 ? Array.from({ length: repeats }, (_, i) => `exp-${i + 1}`) : [];
-  const hist = Object.fromEntries(
-    names.map((m) => [m, repeats > 1 ? { runs: Object.fromEntries(runNames.map((r) => [r, before])) } : { completed: before }]),
-  );
-  const ctx = {
-    today: iso(last),
-    max_simulation_days: 400,
-    models: names.map((signature) => ({ signature, enabled: true })),
-    market: { symbols: 101, first_date: "2024-01-02", last_date: iso(last), incomplete: [] },
-    history: hist,
-    active_jobs: [],
-  };
-  const req = { start_date: iso(first), end_date: iso(last), models: null, replace_existing: false };
-  if (repeats > 1) Object.assign(req, { run: "exp", repeats });
-  const planned = wasm.planJob(req, ctx);
-  if (planned.grid.length !== 200) throw new Error(`unexpected rows ${planned.grid.length}`);
-  return medianOf(req, ctx);
-};
-const plain = rowsCase(200, 1);
-const repeated = rowsCase(20, 10);
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(runs / 2)], min: times[0], max: times[runs - 1] };
+}
+const plain = median(request, context);
 console.log(
-  `wasm planJob 200 rows x 362 days: 200 models median ${plain.toFixed(2)} ms; ` +
-    `20 models x 10 repeats median ${repeated.toFixed(2)} ms (${(repeated / plain).toFixed(2)}x)`,
+  `wasm planJob 100 models x 3650 days (${plan.totals.run} runs, ${trading.length} history days/model): ` +
+    `median ${plain.median.toFixed(2)} ms, min ${plain.min.toFixed(2)} ms, max ${plain.max.toFixed(2)} ms over ${runs} runs`,
+);
+
+// The same with prices, usage statistics and budgets for every model and a job budget: the
+// forecast walks every run cell.
+const usage = { days: 3, prompt_tokens: { mean: 42333.3, p90: 50600 }, completion_tokens: { mean: 2116.7, p90: 2530 }, duration_seconds: 60 };
+const priced = {
+  ...context,
+  models: models.map((signature) => ({ signature, enabled: true, pricing: { input_per_million: 1.25, output_per_million: 10 }, budget_usd: 1e9 })),
+  history: Object.fromEntries(Object.entries(history).map(([m, h]) => [m, { ...h, usage }])),
+};
+const budgeted = { ...request, max_cost_usd: 1e12 };
+const withForecast = wasm.planJob(budgeted, priced);
+if (withForecast.forecast.total.affordable_days !== withForecast.totals.run) throw new Error("the budget should not bind");
+const forecast = median(budgeted, priced);
+console.log(
+  `wasm planJob with forecast and budgets (same plan): median ${forecast.median.toFixed(2)} ms, ` +
+    `min ${forecast.min.toFixed(2)} ms, max ${forecast.max.toFixed(2)} ms over ${runs} runs`,
 );

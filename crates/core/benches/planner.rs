@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::hint::black_box;
 
+use ai_trader_core::cost::Pricing;
+use ai_trader_core::forecast::{DaySample, UsageStats};
 use ai_trader_core::market::{IncompleteDay, MarketAvailability};
 use ai_trader_core::planner::{ModelHistory, ModelInfo};
 use ai_trader_core::{Date, PlanContext, PlanRequest, calendar, plan};
@@ -139,6 +141,27 @@ fn bench_rows(c: &mut Criterion) {
     group.finish();
 }
 
+/// The context with prices, usage statistics and budgets for every model, and a job budget.
+fn with_forecast(mut request: PlanRequest, mut context: PlanContext) -> (PlanRequest, PlanContext) {
+    let day = |p: u64| DaySample {
+        prompt_tokens: p,
+        completion_tokens: p / 20,
+        duration_seconds: Some(60.0),
+    };
+    for model in &mut context.models {
+        model.pricing = Some(Pricing {
+            input_per_million: 1.25,
+            output_per_million: 10.0,
+            cached_input_per_million: None,
+        });
+        model.budget_usd = Some(1e9);
+        let history = context.history.entry(model.signature.clone()).or_default();
+        history.usage = UsageStats::of([day(30_000), day(45_000), day(52_000)]);
+    }
+    request.max_cost_usd = Some(1e12);
+    (request, context)
+}
+
 fn bench(c: &mut Criterion) {
     let (request, context) = large_context();
     let planned = plan(&request, &context).unwrap();
@@ -148,9 +171,21 @@ fn bench(c: &mut Criterion) {
     group.bench_function("plan", |b| {
         b.iter(|| plan(black_box(&request), black_box(&context)).unwrap())
     });
+    let (plain_request, plain_context) = (request.clone(), context.clone());
+    // Every model priced, with history statistics and a budget, and a job budget that never
+    // binds: the forecast walks every run cell in claim order.
+    let (request, context) = with_forecast(request, context);
+    let planned = plan(&request, &context).unwrap();
+    assert_eq!(
+        planned.forecast.total.affordable_days,
+        Some(planned.totals.run)
+    );
+    group.bench_function("plan_with_forecast_and_budgets", |b| {
+        b.iter(|| plan(black_box(&request), black_box(&context)).unwrap())
+    });
     group.bench_function("plan_and_expand_rows", |b| {
         b.iter(|| {
-            let plan = plan(black_box(&request), black_box(&context)).unwrap();
+            let plan = plan(black_box(&plain_request), black_box(&plain_context)).unwrap();
             plan.model_days().filter(|d| d.runs()).count()
         })
     });

@@ -12,6 +12,8 @@ mod budget;
 mod describe;
 mod usage;
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 pub use budget::{Budget, BudgetScope, Exhausted, ModelSpending, admits, affordable_days};
@@ -164,18 +166,36 @@ struct PerDay {
 
 /// The forecast of a plan.
 pub(crate) fn forecast(plan: &Plan, context: &PlanContext, max_cost_usd: Option<f64>) -> Forecast {
+    // Each model's position in the plan, its configuration, and its days to run: one pass
+    // each, so a plan of many models stays linear.
+    let position: HashMap<&str, usize> = plan
+        .models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.as_str(), i))
+        .collect();
+    let mut info: Vec<Option<&ModelInfo>> = vec![None; plan.models.len()];
+    for m in &context.models {
+        if let Some(&i) = position.get(m.signature.as_str()) {
+            info[i] = Some(m);
+        }
+    }
+    let mut model_days = vec![0u32; plan.models.len()];
+    let row_model: Vec<usize> = plan
+        .grid
+        .iter()
+        .map(|r| {
+            let i = position.get(r.model.as_str()).copied().unwrap_or(0);
+            model_days[i] += r.runs;
+            i
+        })
+        .collect();
     let mut models = Vec::with_capacity(plan.models.len());
     let mut per_day = Vec::with_capacity(plan.models.len());
-    for model in &plan.models {
-        let info = context.models.iter().find(|m| &m.signature == model);
+    for (i, model) in plan.models.iter().enumerate() {
+        let (info, model_days) = (info[i], model_days[i]);
         let usage = context.history.get(model).and_then(|h| h.usage.as_ref());
         let figures = day_figures(info, usage);
-        let model_days: u32 = plan
-            .grid
-            .iter()
-            .filter(|r| &r.model == model)
-            .map(|r| r.runs)
-            .sum();
         let days = f64::from(model_days);
         let day_cost_usd = day_cost(info.and_then(|m| m.pricing), &figures);
         let budget_usd = info.and_then(|m| m.budget_usd);
@@ -199,17 +219,18 @@ pub(crate) fn forecast(plan: &Plan, context: &PlanContext, max_cost_usd: Option<
             duration: figures.duration,
         });
     }
-    // Each grid row's model, as an index into `models`.
-    let row_model: Vec<usize> = plan
-        .grid
-        .iter()
-        .map(|r| plan.models.iter().position(|m| *m == r.model).unwrap_or(0))
-        .collect();
-    let mut total = ForecastTotal {
-        max_cost_usd,
-        ..ForecastTotal::default()
-    };
-    for m in &models {
+    let mut total = sum(&models);
+    total.max_cost_usd = max_cost_usd;
+    total.duration_seconds = wall_time(plan, &row_model, &per_day, context.max_parallel_models);
+    total.affordable_days =
+        max_cost_usd.map(|budget| affordable_in_order(plan, &row_model, &per_day, &models, budget));
+    Forecast { models, total }
+}
+
+/// The models' tokens and costs added up; the models whose cost is unknown listed.
+fn sum(models: &[ModelForecast]) -> ForecastTotal {
+    let mut total = ForecastTotal::default();
+    for m in models {
         total.model_days += m.model_days;
         if let Some(t) = m.prompt_tokens {
             total.prompt_tokens = total.prompt_tokens.plus(t);
@@ -223,10 +244,7 @@ pub(crate) fn forecast(plan: &Plan, context: &PlanContext, max_cost_usd: Option<
             None => {}
         }
     }
-    total.duration_seconds = wall_time(plan, &row_model, &per_day, context.max_parallel_models);
-    total.affordable_days =
-        max_cost_usd.map(|budget| affordable_in_order(plan, &row_model, &per_day, &models, budget));
-    Forecast { models, total }
+    total
 }
 
 /// How many model-days a job budget lets run: spent day by day in claim order (earliest date

@@ -38,6 +38,17 @@ impl SkipReason {
     /// The reasons a running job gives its model-days.
     pub const RUNTIME: [Self; 2] = [Self::Cancelled, Self::BudgetExhausted];
 
+    /// Every reason.
+    pub const ALL: [Self; 7] = [
+        Self::Weekend,
+        Self::MarketHoliday,
+        Self::IncompletePriceData,
+        Self::AlreadyCompleted,
+        Self::BeforeHistory,
+        Self::Cancelled,
+        Self::BudgetExhausted,
+    ];
+
     /// The machine code, e.g. `market_holiday`.
     pub fn code(self) -> &'static str {
         match self {
@@ -53,10 +64,7 @@ impl SkipReason {
 
     /// Parses a machine code.
     pub fn parse(code: &str) -> Option<Self> {
-        Self::RUNTIME
-            .into_iter()
-            .chain(Self::PLANNED)
-            .find(|r| r.code() == code)
+        Self::ALL.into_iter().find(|r| r.code() == code)
     }
 
     /// The message of a model-level reason (date-level reasons carry their own detail text).
@@ -81,7 +89,7 @@ impl SkipReason {
     }
 
     /// The one-letter cell code of a plan grid row.
-    pub fn letter(self) -> u8 {
+    pub const fn letter(self) -> u8 {
         match self {
             Self::Weekend => b'W',
             Self::MarketHoliday => b'H',
@@ -93,17 +101,47 @@ impl SkipReason {
         }
     }
 
-    /// The reason of a cell letter; `None` for `R` (run) and unknown letters.
+    /// The reason of a cell letter; `None` for `R` (run) and unknown letters. A table lookup:
+    /// the planner reads every cell of a grid through it.
     pub fn from_letter(letter: u8) -> Option<Self> {
-        Self::RUNTIME
-            .into_iter()
-            .chain(Self::PLANNED)
-            .find(|r| r.letter() == letter)
+        BY_LETTER.get(usize::from(letter)).copied().flatten()
     }
 }
+
+/// Every reason by its letter, built from [`SkipReason::letter`].
+const BY_LETTER: [Option<SkipReason>; 128] = {
+    let all = SkipReason::ALL;
+    let mut table = [None; 128];
+    let mut i = 0;
+    while i < all.len() {
+        table[all[i].letter() as usize] = Some(all[i]);
+        i += 1;
+    }
+    table
+};
 
 impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_round_trips_by_code_and_letter() {
+        for reason in SkipReason::ALL {
+            assert_eq!(SkipReason::parse(reason.code()), Some(reason));
+            assert_eq!(SkipReason::from_letter(reason.letter()), Some(reason));
+        }
+        assert_eq!(SkipReason::from_letter(b'R'), None);
+        assert_eq!(SkipReason::from_letter(200), None);
+        assert!(
+            SkipReason::ALL
+                .iter()
+                .all(|r| SkipReason::PLANNED.contains(r) != SkipReason::RUNTIME.contains(r))
+        );
     }
 }

@@ -200,6 +200,19 @@ ALTER TABLE jobs ADD COLUMN budget TEXT;
     r"
 ALTER TABLE trading_days ADD COLUMN tokens_estimated BIGINT NOT NULL DEFAULT 0;
 ",
+    // 7: each budgeted job's spending per model (SQLite's migration 14).
+    r"
+CREATE TABLE job_spending (
+    job_id TEXT NOT NULL REFERENCES jobs(job_id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    spent_usd DOUBLE PRECISION NOT NULL DEFAULT 0,
+    priced_days BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (job_id, model)
+);
+INSERT INTO job_spending (job_id, model, spent_usd, priced_days)
+SELECT t.job_id, t.model, COALESCE(SUM(t.cost_usd), 0), COUNT(t.cost_usd) FROM trading_days t
+JOIN jobs j ON j.job_id = t.job_id WHERE j.budget IS NOT NULL GROUP BY t.job_id, t.model;
+",
 ];
 
 /// The advisory lock key migrations hold.

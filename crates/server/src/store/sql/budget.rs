@@ -2,7 +2,8 @@
 //! starts against what the job has spent (its committed days' costs) and reserved (its running
 //! days), by the core's rule ([`Budget::check`]). A day the rule refuses does not start: the
 //! days the exhausted budget covers are skipped (`budget_exhausted`) and the job warns once.
-//! Spending is read from the committed days, so a cancel or a crash never miscounts it.
+//! Spending is kept per model with each commit, in the commit's transaction, so a cancel or a
+//! crash never miscounts it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,6 +12,31 @@ use ai_trader_core::{DetailStatus, SkipReason};
 
 use super::details::{Move, Scope, move_details};
 use super::{Conn, StoreError, args, json};
+
+/// Adds a committed day's cost to its job's spending, when the job has a budget (in the
+/// commit's transaction). An unknown cost counts as a day without a price.
+pub(super) fn record(
+    c: &mut dyn Conn,
+    job_id: &str,
+    model: &str,
+    cost_usd: Option<f64>,
+) -> Result<(), StoreError> {
+    // SQLite reads `ON CONFLICT` after `INSERT … SELECT` only when the SELECT has a WHERE.
+    c.execute(
+        "INSERT INTO job_spending (job_id, model, spent_usd, priced_days)
+         SELECT ?1, ?2, ?3, ?4 FROM jobs WHERE job_id = ?1 AND budget IS NOT NULL
+         ON CONFLICT (job_id, model) DO UPDATE SET
+             spent_usd = job_spending.spent_usd + excluded.spent_usd,
+             priced_days = job_spending.priced_days + excluded.priced_days",
+        args![
+            job_id,
+            model,
+            cost_usd.unwrap_or(0.0),
+            i64::from(cost_usd.is_some())
+        ],
+    )?;
+    Ok(())
+}
 
 /// A job's budgets and spending, for the claims of one transaction.
 pub(super) struct BudgetGuard {
@@ -34,8 +60,7 @@ impl BudgetGuard {
         let budget: Budget = json("jobs.budget", budget)?;
         let mut spending: BTreeMap<String, ModelSpending> = BTreeMap::new();
         let committed = c.query(
-            "SELECT model, COALESCE(SUM(cost_usd), 0), COUNT(cost_usd) FROM trading_days
-             WHERE job_id = ?1 GROUP BY model",
+            "SELECT model, spent_usd, priced_days FROM job_spending WHERE job_id = ?1",
             args![job_id],
         )?;
         for row in committed {

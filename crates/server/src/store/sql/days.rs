@@ -16,6 +16,7 @@ use ai_trader_core::{Date, DetailStatus, JobStatus};
 /// supersession of the model's later days from other jobs, and the detail's `completed`.
 pub(super) fn commit(c: &mut dyn Conn, day: &CompletedDay, now: &str) -> Result<(), StoreError> {
     let id = insert_day(c, day)?;
+    super::budget::record(c, &day.job_id, &day.model, day.cost_usd)?;
     insert_holdings(c, id, &day.holdings)?;
     insert_actions(c, id, &day.activity.fills)?;
     insert_messages(c, id, &day.activity.messages)?;

@@ -277,6 +277,20 @@ ALTER TABLE jobs ADD COLUMN budget TEXT;
     r"
 ALTER TABLE trading_days ADD COLUMN tokens_estimated INTEGER NOT NULL DEFAULT 0;
 ",
+    // 14: what each model of a job with a budget has spent, kept with each commit, so that a
+    // claim reads one row per model rather than every day of the job.
+    r"
+CREATE TABLE job_spending (
+    job_id TEXT NOT NULL REFERENCES jobs(job_id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    spent_usd REAL NOT NULL DEFAULT 0,
+    priced_days INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (job_id, model)
+);
+INSERT INTO job_spending (job_id, model, spent_usd, priced_days)
+SELECT t.job_id, t.model, COALESCE(SUM(t.cost_usd), 0), COUNT(t.cost_usd) FROM trading_days t
+JOIN jobs j ON j.job_id = t.job_id WHERE j.budget IS NOT NULL GROUP BY t.job_id, t.model;
+",
 ];
 
 /// The schema version this binary writes.

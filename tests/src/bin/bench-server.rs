@@ -49,12 +49,12 @@ async fn main() {
         "job of {MODELS} models x 20 trading days (2,000 model-days, 2,800 details): {elapsed:.2} s, {:.0} model-days/s",
         2000.0 / elapsed
     );
-    // The same days again under a budget that never binds: every claim checks it.
+    // The same days as a new run, under a budget that never binds: every claim checks it.
     let budgeted = json!({"start_date": "2025-09-03", "end_date": "2025-09-30",
-        "replace_existing": true, "max_cost_usd": 1000.0});
+        "run": "budgeted", "max_cost_usd": 1000.0});
     let elapsed = time_job(&server, &budgeted, &mut peak).await;
     println!(
-        "the same job with a budget (max_cost_usd), every model-day checked against it: {elapsed:.2} s, {:.0} model-days/s",
+        "the same days as a new run with a budget (max_cost_usd), every model-day checked against it: {elapsed:.2} s, {:.0} model-days/s",
         2000.0 / elapsed
     );
 

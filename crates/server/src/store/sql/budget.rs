@@ -69,14 +69,15 @@ impl BudgetGuard {
             entry.spent_usd = row.get(1)?;
             entry.priced_days = row.get(2)?;
         }
+        // Counted here: grouping in SQL leads SQLite to walk all the job's details by model
+        // rather than the few running ones by status.
         let running = c.query(
-            "SELECT model, COUNT(*) FROM job_details WHERE job_id = ?1 AND status = ?2
-             GROUP BY model",
+            "SELECT model FROM job_details WHERE job_id = ?1 AND status = ?2",
             args![job_id, DetailStatus::Running.as_str()],
         )?;
         for row in running {
             let model: String = row.get(0)?;
-            spending.entry(model).or_default().running_days = row.get(1)?;
+            spending.entry(model).or_default().running_days += 1;
         }
         Ok(Some(Self {
             budget,

@@ -109,9 +109,19 @@ async fn the_mock_and_the_baselines_cost_nothing() {
     let options = Options::dev();
     workspace.import_real_data(&options);
     let server = workspace.start(&options);
-    let job = server
-        .trigger(&json!({"start_date": "2025-10-01", "end_date": "2025-10-03"}))
-        .await;
+    let request = json!({"start_date": "2025-10-01", "end_date": "2025-10-03"});
+    // Known to be free before they ever ran, and a budget of 0 does not stop them.
+    let (_, preview) = server.post("/simulate/preview", &request).await;
+    let total = &preview["forecast"]["total"];
+    assert_eq!(
+        total["cost_usd"],
+        json!({"mean": 0.0, "p90": 0.0}),
+        "{preview}"
+    );
+    assert_eq!(total["unknown_models"], json!([]));
+    let mut request = request;
+    request["max_cost_usd"] = json!(0);
+    let job = server.trigger(&request).await;
     let job = server.wait(&job, T).await;
     assert_eq!(
         job["cost"],

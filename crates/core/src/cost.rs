@@ -55,6 +55,13 @@ impl Pricing {
         Ok(())
     }
 
+    /// Every price is 0: whatever the tokens, a day costs nothing.
+    pub fn is_free(&self) -> bool {
+        self.input_per_million == 0.0
+            && self.output_per_million == 0.0
+            && self.cached_input_per_million.unwrap_or(0.0) == 0.0
+    }
+
     /// The cost of `usage` at these prices, in USD.
     pub fn cost_usd(&self, usage: &TokenUsage) -> f64 {
         self.cost_of_tokens(usage.prompt_tokens as f64, usage.completion_tokens as f64)

@@ -4,7 +4,8 @@
 //! skipped (`budget_exhausted`). A day that started always finishes and is counted.
 //!
 //! A model-day's expected cost is the mean cost of the model's days already committed in the
-//! job, else the forecast's mean day cost, else 0 (its first day shows what a day costs).
+//! job, else the forecast's mean day cost; when neither is known the day starts while some of
+//! the budget is left (its first day shows what a day costs).
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,15 @@ const EPSILON_USD: f64 = 1e-9;
 /// against `limit`.
 pub fn admits(spent: f64, expected: f64, limit: f64) -> bool {
     spent + expected <= limit + EPSILON_USD
+}
+
+/// Whether a day may start: its expected cost fits in what is left, or, when its cost is not
+/// known yet, something is left (a budget of 0 runs nothing that may cost).
+fn fits(spent: f64, expected: Option<f64>, limit: f64) -> bool {
+    match expected {
+        Some(cost) => admits(spent, cost, limit),
+        None => spent + EPSILON_USD < limit,
+    }
 }
 
 /// How many of `days` model-days a budget lets run, each costing `day_cost`.
@@ -137,15 +147,12 @@ impl Budget {
         })
     }
 
-    /// The expected cost of a model's next day.
-    fn expected_day_cost(&self, model: &str, spending: &ModelSpending) -> f64 {
+    /// The expected cost of a model's next day; `None` when nothing tells it yet.
+    fn expected_day_cost(&self, model: &str, spending: &ModelSpending) -> Option<f64> {
         if spending.priced_days > 0 {
-            return spending.spent_usd / f64::from(spending.priced_days);
+            return Some(spending.spent_usd / f64::from(spending.priced_days));
         }
-        self.models
-            .get(model)
-            .and_then(|m| m.day_cost_usd)
-            .unwrap_or(0.0)
+        self.models.get(model).and_then(|m| m.day_cost_usd)
     }
 
     /// Whether `model`'s next day may start, given what each model of the job has spent; the
@@ -159,10 +166,11 @@ impl Budget {
         let own = spending.get(model).unwrap_or(&none);
         let expected = self.expected_day_cost(model, own);
         let committed_and_reserved = |name: &str, s: &ModelSpending| {
-            s.spent_usd + f64::from(s.running_days) * self.expected_day_cost(name, s)
+            let each = self.expected_day_cost(name, s).unwrap_or(0.0);
+            s.spent_usd + f64::from(s.running_days) * each
         };
         if let Some(limit) = self.models.get(model).and_then(|m| m.budget_usd)
-            && !admits(committed_and_reserved(model, own), expected, limit)
+            && !fits(committed_and_reserved(model, own), expected, limit)
         {
             return Some(Exhausted {
                 scope: BudgetScope::Model(model.to_owned()),
@@ -175,7 +183,7 @@ impl Budget {
             .iter()
             .map(|(name, s)| committed_and_reserved(name, s))
             .sum();
-        (!admits(reserved, expected, limit)).then(|| Exhausted {
+        (!fits(reserved, expected, limit)).then(|| Exhausted {
             scope: BudgetScope::Job,
             spent_usd: spending.values().map(|s| s.spent_usd).sum(),
             limit_usd: limit,
@@ -232,6 +240,17 @@ mod tests {
         assert_eq!(affordable_days(3.5, 1.0, 10), 3);
         assert_eq!(affordable_days(4.0, 1.0, 10), 4, "an exact budget covers");
         assert_eq!(affordable_days(4.0, 0.1, 10), 10);
+    }
+
+    #[test]
+    fn an_unknown_cost_runs_while_something_is_left() {
+        let b = budget(None, Some(0.0), None);
+        assert!(b.check("m", &BTreeMap::new()).is_some(), "a budget of 0");
+        let b = budget(None, Some(0.5), None);
+        assert!(b.check("m", &BTreeMap::new()).is_none());
+        // A free model (known to cost 0) runs even on a budget of 0.
+        let free = budget(Some(0.0), Some(0.0), Some(0.0));
+        assert!(free.check("m", &BTreeMap::new()).is_none());
     }
 
     #[test]

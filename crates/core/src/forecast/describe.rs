@@ -61,6 +61,9 @@ pub fn describe_basis(m: &ModelForecast) -> String {
         ForecastBasis::History if m.history_days == 1 => "from its one model-day so far".to_owned(),
         ForecastBasis::History => format!("from its {} model-days so far", m.history_days),
         ForecastBasis::Prior => "from its configured expected tokens per day".to_owned(),
+        ForecastBasis::Unknown if m.day_cost_usd.is_some() => {
+            "free; tokens and time unknown until it has history".to_owned()
+        }
         ForecastBasis::Unknown => {
             "unknown: no history yet and no expected tokens per day configured".to_owned()
         }

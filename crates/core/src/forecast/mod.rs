@@ -150,7 +150,12 @@ fn day_figures(info: Option<&ModelInfo>, usage: Option<&UsageStats>) -> DayFigur
 }
 
 fn day_cost(pricing: Option<Pricing>, figures: &DayFigures) -> Option<MeanAndHigh> {
-    let (pricing, prompt, completion) = (pricing?, figures.prompt?, figures.completion?);
+    let pricing = pricing?;
+    if pricing.is_free() {
+        // Known without any tokens: the mock and the baselines.
+        return Some(MeanAndHigh::default());
+    }
+    let (prompt, completion) = (figures.prompt?, figures.completion?);
     Some(MeanAndHigh {
         mean: pricing.cost_of_tokens(prompt.mean, completion.mean),
         p90: pricing.cost_of_tokens(prompt.p90, completion.p90),

@@ -105,6 +105,12 @@ async fn the_plan_shows_the_forecast_and_a_typed_budget_and_the_job_spends_again
     let notes = browser
         .wait_text("#job-notes", |t| t.contains("budget"))
         .await;
-    assert!(notes.contains("is exhausted"), "{notes}");
+    // In words, not the API's field names.
+    assert!(
+        notes.contains("3 model-days did not run: a budget ran out (2.40 of 2.50 USD spent)."),
+        "{notes}"
+    );
+    assert!(!notes.contains("max_cost_usd"), "{notes}");
+    browser.screenshot("job-budget").await;
     browser.close().await;
 }

@@ -26,6 +26,8 @@ pub struct Skips {
     incomplete_dates: BTreeSet<Date>,
     already_completed: u32,
     before_history: u32,
+    /// Model-days a budget stopped, with the first one's message.
+    budget: (u32, Option<String>),
 }
 
 impl Skips {
@@ -49,6 +51,13 @@ impl Skips {
             match d.skip_reason {
                 Some(SkipReason::AlreadyCompleted) => skips.already_completed += 1,
                 Some(SkipReason::BeforeHistory) => skips.before_history += 1,
+                Some(SkipReason::BudgetExhausted) => {
+                    skips.budget.0 += 1;
+                    skips
+                        .budget
+                        .1
+                        .get_or_insert_with(|| d.error.clone().unwrap_or_default());
+                }
                 reason => skips.add_date(d.date, reason),
             }
         }
@@ -114,6 +123,13 @@ impl Skips {
             out.push(format!(
                 "{} {verb} already completed and skipped.{rerun_hint}",
                 count(self.already_completed, "model-day", "model-days")
+            ));
+        }
+        if let (n @ 1.., Some(message)) = &self.budget {
+            out.push(format!(
+                "{} did not run: a budget ran out ({}).",
+                count(*n, "model-day", "model-days"),
+                message.trim_start_matches("Budget exhausted: ")
             ));
         }
         if self.before_history > 0 {

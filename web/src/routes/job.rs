@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ai_trader_core::api::{CancelResponse, JobStatusResponse};
 use ai_trader_core::cost::describe_usd;
-use ai_trader_core::forecast::describe_cost;
+use ai_trader_core::forecast::{describe_cost, is_budget_warning};
 use ai_trader_core::{Breakdown, Date, DetailStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -216,7 +216,8 @@ fn JobView(job: JobStatusResponse) -> impl IntoView {
             j.warnings
                 .iter()
                 .flatten()
-                .filter(|w| !w.starts_with("Skipped "))
+                // Said above from the details, and by the spending line from the forecast.
+                .filter(|w| !w.starts_with("Skipped ") && !is_budget_warning(w))
                 .map(|w| plain_warning(w)),
         )
         .map(|w| view! { <li>{w}</li> })

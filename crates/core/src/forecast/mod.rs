@@ -309,6 +309,22 @@ fn wall_time(
     Some(longest.max(work / slots))
 }
 
+/// How the budget warnings of a plan and of a job begin: a page that says the same from the
+/// job's forecast and details in its own words leaves them out.
+pub const BUDGET_WARNING_PREFIXES: [&str; 4] = [
+    "Forecast cost of ",
+    "The budget of ",
+    "The job's budget ",
+    "max_cost_usd counts only",
+];
+
+/// A warning about budgets (see [`BUDGET_WARNING_PREFIXES`]).
+pub fn is_budget_warning(warning: &str) -> bool {
+    BUDGET_WARNING_PREFIXES
+        .iter()
+        .any(|p| warning.starts_with(p))
+}
+
 /// The warnings a forecast adds to its plan: budgets the forecast exceeds, and budgets that
 /// cannot be checked because a cost is unknown.
 pub(crate) fn warnings(forecast: &Forecast) -> Vec<String> {

@@ -189,6 +189,25 @@ fn budgets_the_forecast_exceeds_are_warned_about() {
         "{:?}",
         tighter.warnings
     );
+    // Every budget warning, of the plan and of a job, is known as one.
+    let budget_warnings: Vec<&String> = planned
+        .warnings
+        .iter()
+        .filter(|w| !w.starts_with("Skipped "))
+        .collect();
+    assert!(
+        budget_warnings.iter().all(|w| is_budget_warning(w)),
+        "{budget_warnings:?}"
+    );
+    let exhausted = |scope| Exhausted {
+        scope,
+        spent_usd: 1.0,
+        limit_usd: 1.0,
+    };
+    assert!(is_budget_warning(&exhausted(BudgetScope::Job).warning(1)));
+    assert!(is_budget_warning(
+        &exhausted(BudgetScope::Model("m".into())).warning(1)
+    ));
     let budget = Budget::of(&planned.forecast).unwrap();
     assert_eq!(budget.max_cost_usd, Some(5.0 * day));
     assert_eq!(budget.models["gpt"].day_cost_usd, Some(day));
